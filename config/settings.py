@@ -1,0 +1,228 @@
+"""ActionDay settings: one module, read from the environment.
+
+Two shapes, chosen on purpose:
+
+* **Embedded** (nothing set): SQLite in the project folder, Celery tasks run in-process,
+  files under ``var/``. For the demo and for a developer's first look. Says so at start-up.
+* **Served** (``DATABASE_URL`` and ``REDIS_URL`` set): PostgreSQL and Celery on Redis.
+  With ``ACTIONDAY_ENV=production`` the settings refuse to load unless a real
+  ``SECRET_KEY``, a database, a Redis and ``DEBUG`` off are all given — a missing part
+  must stop the start, never silently fall back to the embedded shape.
+"""
+
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+ACTIONDAY_ENV = env.str("ACTIONDAY_ENV", default="development")
+if ACTIONDAY_ENV not in ("development", "production"):
+    raise ImproperlyConfigured("ACTIONDAY_ENV must be 'development' or 'production'.")
+PRODUCTION = ACTIONDAY_ENV == "production"
+
+EMBEDDED_SECRET_KEY = "embedded-demo-key-not-for-production"
+DATABASE_URL = env.str("DATABASE_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="")
+EMBEDDED = not DATABASE_URL and not REDIS_URL
+
+SECRET_KEY = env.str("SECRET_KEY", default=EMBEDDED_SECRET_KEY)
+DEBUG = env.bool("DEBUG", default=EMBEDDED and not PRODUCTION)
+# Loopback names are always allowed: container health checks and local probes use them.
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "127.0.0.1", "localhost", "[::1]"]
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+if PRODUCTION:
+    missing = [
+        name
+        for name, ok in [
+            ("SECRET_KEY (not the embedded default)", SECRET_KEY != EMBEDDED_SECRET_KEY and len(SECRET_KEY) >= 32),
+            ("DATABASE_URL", bool(DATABASE_URL)),
+            ("REDIS_URL", bool(REDIS_URL)),
+            ("DEBUG off", not DEBUG),
+        ]
+        if not ok
+    ]
+    if missing:
+        raise ImproperlyConfigured("Production settings refuse to start without: " + ", ".join(missing))
+
+DATA_DIR = Path(env.str("ACTIONDAY_DATA_DIR", default=str(BASE_DIR / "var")))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "rest_framework",
+    "guardian",
+    "operations",
+    "platforms",
+    "findings",
+    "reports",
+    "audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if DATABASE_URL:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    # Reuse connections between requests, and test them first so a restarted
+    # PostgreSQL costs one failed request at most, not a stuck process.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# No guardian "anonymous user" row: anonymous visitors see nothing, by rule, not by grant.
+ANONYMOUS_USER_NAME = None
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Collected files are for production (whitenoise serves them); elsewhere they come from the apps.
+STATIC_ROOT = DATA_DIR / "staticfiles" if PRODUCTION else None
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Uploaded files (evidence, generated reports) live outside the web root and are never
+# served by URL: only views that apply the access rule hand them out.
+FILES_ROOT = Path(env.str("FILES_ROOT", default=str(DATA_DIR / "files")))
+# Evidence uploads above this size are refused while they stream, before they fill a disk.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=100) * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+
+STORAGES = {
+    # Another backend (an object store, say) is one environment variable away; its
+    # options come as JSON in FILE_STORAGE_OPTIONS.
+    "default": {
+        "BACKEND": env.str("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("FILE_STORAGE_OPTIONS", default={"location": str(FILES_ROOT)}),
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+
+# --- Celery -------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# Embedded mode only: no broker, so jobs run inside the request that enqueues them.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- REST framework -----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# --- Security -----------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and
+# CSRF protection refuses them. Nothing is ever sent to another origin either way.
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP from inside the network
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Say the embedded shape out loud, once per process start (not again in runserver's reloader child).
+if EMBEDDED and "pytest" not in sys.modules and env.str("RUN_MAIN", default="") != "true":
+    print(
+        f"ActionDay embedded mode: SQLite at {DATABASES['default']['NAME']}, jobs run in-process, "
+        f"files under {FILES_ROOT}. Set DATABASE_URL and REDIS_URL for PostgreSQL and Celery.",
+        file=sys.stderr,
+    )

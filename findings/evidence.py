@@ -1,0 +1,131 @@
+"""Storing evidence files: hashed while streaming, typed by content, never by name."""
+
+import hashlib
+import os
+import tempfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+import audit
+from operations.access import require_change, require_log_in
+
+from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+
+# (content type, magic bytes at offset 0) — the types analysts capture.
+_SIGNATURES = [
+    ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ("image/jpeg", b"\xff\xd8\xff"),
+    ("image/gif", b"GIF87a"),
+    ("image/gif", b"GIF89a"),
+    ("application/pdf", b"%PDF-"),
+    ("video/webm", b"\x1a\x45\xdf\xa3"),
+    ("application/zip", b"PK\x03\x04"),
+]
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml")
+
+
+def sniff_content_type(head: bytes) -> str:
+    """The type of a file judged from its first bytes. Markup (HTML, SVG, XML) counts as a saved page."""
+    for content_type, magic in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp":
+        return "video/mp4"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(_HTML_MARKERS):
+        return "text/html"
+    if lowered.startswith(b"mime-version:") or b"\nmime-version:" in lowered[:2048]:
+        return "multipart/related"  # a saved page (MHTML)
+    try:
+        head.decode("utf-8")
+        return "text/plain"
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+
+
+_LINK_FIELD = {Case: "case", Suspect: "suspect", PossibleVictim: "victim", DetectedUrl: "url", SocialAccount: "account"}
+
+
+def evidence_attach(
+    *,
+    user,
+    upload,
+    finding=None,
+    operation=None,
+    description: str = "",
+    source_url: str = "",
+    captured_at=None,
+) -> Evidence:
+    """Store an uploaded file as evidence of a finding (or of the operation, for the user's team).
+
+    The SHA-256 is computed while the file streams to a temporary file; the stored name is
+    random and the original name is kept as metadata only.
+    """
+    if finding is not None:
+        require_change(user, finding)
+        operation = finding.operation
+        team = finding.team
+    else:
+        membership = require_log_in(user, operation)
+        team = membership.team
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(f"The file is larger than the limit of {limit // (1024 * 1024)} MB.")
+
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, delete=False) as temporary:
+        try:
+            for chunk in upload.chunks():
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(f"The file is larger than the limit of {limit // (1024 * 1024)} MB.")
+                if len(head) < 4096:
+                    head += chunk[: 4096 - len(head)]
+                digest.update(chunk)
+                temporary.write(chunk)
+            if size == 0:
+                raise ValidationError("The file is empty.")
+            temporary.flush()
+            temporary.seek(0)
+
+            evidence = Evidence(
+                operation=operation,
+                team=team,
+                created_by=user,
+                captured_by=user,
+                captured_at=captured_at or timezone.now(),
+                sha256=digest.hexdigest(),
+                size=size,
+                content_type=sniff_content_type(head),
+                original_name=os.path.basename((upload.name or "").replace("\\", "/"))[:255],
+                description=description,
+                source_url=source_url,
+            )
+            if finding is not None:
+                if isinstance(finding, Case):
+                    evidence.case = finding
+                else:
+                    setattr(evidence, _LINK_FIELD[type(finding)], finding)
+                    evidence.case = finding.case
+            evidence.file.save("evidence", File(temporary), save=False)
+        finally:
+            os.unlink(temporary.name)
+    try:
+        with transaction.atomic():
+            evidence.full_clean()
+            evidence.save()
+            audit.record(
+                actor=user, action="collect", obj=evidence, summary=f"evidence stored ({evidence.content_type})"
+            )
+    except Exception:
+        evidence.file.storage.delete(evidence.file.name)  # no orphan file for a row that was never saved
+        raise
+    return evidence

@@ -1,0 +1,355 @@
+"""What analysts log: cases and everything that hangs off them.
+
+Cases, suspects, victims and evidence stay with the team that logged them until a case is
+shared (a guardian permission on the case, with a team's group or a named prosecutor);
+detected URLs and social accounts are shared with the whole operation. See
+``operations/access.py``.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from operations.access import FindingQuerySet
+from operations.countries import COUNTRY_CHOICES
+from operations.models import TeamOwned
+from platforms.models import Platform
+
+# Unambiguous upper-case letters and digits (no 0/O, 1/I) for identifiers people read aloud.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def _random_code(prefix: str, length: int = 8) -> str:
+    # Random, not sequential: a reference must not reveal how many cases a team has.
+    return prefix + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(length))
+
+
+def new_case_reference() -> str:
+    return _random_code("C-")
+
+
+def new_victim_code() -> str:
+    return _random_code("V-", 6)
+
+
+class ExploitationType(models.TextChoices):
+    SEXUAL = "sexual", "Sexual exploitation"
+    LABOUR = "labour", "Labour exploitation"
+    ORGAN_REMOVAL = "organ_removal", "Organ removal"
+    FORCED_CRIMINALITY = "forced_criminality", "Forced criminality"
+    BEGGING = "begging", "Forced begging"
+    CHILD_SEXUAL = "child_sexual", "Child sexual exploitation"
+
+
+class Indicator(models.Model):
+    """One entry of the indicator taxonomy; seeded by a migration, extended by admins."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    exploitation_type = models.CharField(max_length=32, choices=ExploitationType.choices, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Case(TeamOwned):
+    """A lead for national follow-up."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        REFERRED = "referred", "Referred"
+        INVESTIGATION_OPENED = "investigation_opened", "Investigation opened"
+        CLOSED = "closed", "Closed"
+
+    class SourceReliability(models.TextChoices):
+        A = "A", "A — completely reliable"
+        B = "B", "B — usually reliable"
+        C = "C", "C — fairly reliable"
+        X = "X", "X — reliability cannot be judged"
+
+    class InformationAssessment(models.TextChoices):
+        KNOWN_TRUE = "1", "1 — known to be true without reservation"
+        KNOWN_PERSONALLY = "2", "2 — known personally to the source"
+        NOT_KNOWN_PERSONALLY = "3", "3 — not known personally, corroborated"
+        CANNOT_BE_JUDGED = "4", "4 — cannot be judged"
+
+    class HandlingCode(models.TextChoices):
+        H0 = "H0", "H0 — law enforcement use only"
+        H1 = "H1", "H1 — not for judicial proceedings without the owner's consent"
+        H2 = "H2", "H2 — not to be passed on without the owner's consent"
+        H3 = "H3", "H3 — other restrictions"
+
+    shared_with_operation = False
+    case_path = "pk"
+
+    reference = models.CharField(max_length=16, unique=True, default=new_case_reference, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    exploitation_type = models.CharField(max_length=32, choices=ExploitationType.choices)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.OPEN)
+    source_reliability = models.CharField(max_length=1, choices=SourceReliability.choices, default="X")
+    information_assessment = models.CharField(max_length=1, choices=InformationAssessment.choices, default="4")
+    handling_code = models.CharField(max_length=2, choices=HandlingCode.choices, default="H0")
+    handling_restrictions = models.CharField(max_length=300, blank=True, help_text="Required with H3.")
+    referred_to = models.CharField(max_length=200, blank=True, help_text="Authority the case was referred to.")
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="cases")
+    # Raised by every change: a save based on an older version is refused, not silently merged.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(TeamOwned.Meta):
+        ordering = ["-created_at"]
+        permissions = []  # view_case (a default permission) is what a share grants
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(handling_code="H3") | ~Q(handling_restrictions=""),
+                name="case_h3_needs_restrictions",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """A case shared with a named user (a prosecutor). Direct foreign key: an indexed join."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """A case shared with a country team (its ``team:XX`` group)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseLinked(TeamOwned):
+    """A finding that may hang off a case, and is shared when that case is."""
+
+    case_path = "case_id"
+
+    class Meta(TeamOwned.Meta):
+        abstract = True
+
+
+class Suspect(CaseLinked):
+    """A potential perpetrator."""
+
+    class Role(models.TextChoices):
+        HANDLER = "handler", "Handler"
+        RECRUITER = "recruiter", "Recruiter"
+        ADVERTISER = "advertiser", "Advertiser"
+        FACILITATOR = "facilitator", "Facilitator"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Unknown"
+
+    shared_with_operation = False
+
+    alias = models.CharField(max_length=200)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="suspects")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.UNKNOWN)
+    nationality = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    age_estimate = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(CaseLinked.Meta):
+        ordering = ["alias"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_estimate__isnull=True) | Q(age_estimate__lte=120), name="suspect_age_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return self.alias
+
+
+class PossibleVictim(CaseLinked):
+    """A potential victim, known only by a pseudonymous code."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Unknown"
+
+    class AgeBand(models.TextChoices):
+        CHILD = "0-13", "0–13"
+        ADOLESCENT = "14-17", "14–17"
+        YOUNG_ADULT = "18-24", "18–24"
+        ADULT = "25-34", "25–34"
+        MIDDLE = "35-49", "35–49"
+        OLDER = "50+", "50 and over"
+        UNKNOWN = "unknown", "Unknown"
+
+    MINOR_BANDS = ("0-13", "14-17")
+    shared_with_operation = False
+
+    code = models.CharField(max_length=12, default=new_victim_code, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="victims")
+    nationality = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    age_band = models.CharField(max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+    is_minor = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    # Set when two teams logged the same person: figures count the pair once.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(CaseLinked.Meta):
+        verbose_name = "possible victim"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "code"], name="victim_code_unique_in_operation"),
+            models.CheckConstraint(
+                condition=~Q(age_band__in=("0-13", "14-17")) | Q(is_minor=True), name="victim_minor_band_is_minor"
+            ),
+            models.CheckConstraint(condition=~Q(duplicate_of=models.F("id")), name="victim_not_own_duplicate"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class DetectedUrl(CaseLinked):
+    """A URL found during monitoring, stored once per team and operation in canonical form."""
+
+    shared_with_operation = True
+
+    url = models.CharField(max_length=2048)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="urls")
+    host = models.CharField(max_length=255, db_index=True)
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, null=True, blank=True, related_name="urls")
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="urls")
+    note = models.TextField(blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(CaseLinked.Meta):
+        verbose_name = "detected URL"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "team", "url"], name="url_once_per_team"),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class SocialAccount(CaseLinked):
+    """An account on a platform (a handle), stored once per team and operation."""
+
+    shared_with_operation = True
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="accounts")
+    handle = models.CharField(max_length=200, help_text="Normalised: lower case, no leading @.")
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts")
+    display_name = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(CaseLinked.Meta):
+        ordering = ["platform__name", "handle"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "team", "platform", "handle"], name="account_once_per_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform}: {self.handle}"
+
+
+def evidence_path(instance, filename):
+    # The stored name is random: the original name is kept as metadata only, never as a path.
+    return f"evidence/{instance.operation_id}/{secrets.token_hex(16)}"
+
+
+class Evidence(CaseLinked):
+    """A stored file. Its content and hash never change once saved (a trigger refuses it)."""
+
+    shared_with_operation = False
+
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, help_text="Sniffed from the content, not from the name.")
+    original_name = models.CharField(max_length=255, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    source_url = models.CharField(max_length=2048, blank=True)
+    captured_at = models.DateTimeField(default=timezone.now)
+    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # What the file documents, besides the case: at most one other finding.
+    suspect = models.ForeignKey(Suspect, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
+    victim = models.ForeignKey(
+        PossibleVictim, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
+    url = models.ForeignKey(DetectedUrl, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(CaseLinked.Meta):
+        verbose_name_plural = "evidence"
+        ordering = ["-captured_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"Evidence {self.sha256[:12]}…"
+
+
+class Selector(TeamOwned):
+    """A normalised identifier extracted from a finding, for cross-border matching."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "Phone number"
+        EMAIL = "email", "E-mail address"
+        WALLET = "wallet", "Crypto wallet"
+        HANDLE = "handle", "Social handle"
+        URL_HOST = "url_host", "URL host"
+        URL = "url", "URL"
+
+    shared_with_operation = False
+    case_path = "case_id"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=512)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors")
+    suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors")
+    victim = models.ForeignKey(
+        PossibleVictim, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors"
+    )
+    url = models.ForeignKey(DetectedUrl, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors")
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors"
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta(TeamOwned.Meta):
+        indexes = [
+            *TeamOwned.Meta.indexes,
+            models.Index(fields=["kind", "value"], name="selector_kind_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"

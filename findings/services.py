@@ -1,0 +1,317 @@
+"""Writes to findings: log, change, link, move through states and share.
+
+Every function checks the access rule first (``operations.access``), validates, saves and
+records the audit event in one transaction. Pages, API and jobs all call these; none of them
+writes a finding by itself.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+import audit
+from operations.access import VIEW_CASE, membership_in, require_change, require_log_in, team_group_name
+from operations.models import Membership, Operation
+from operations.transitions import require_move
+from platforms.models import Platform, PlatformDomain
+
+from .canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
+from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+
+CASE_MOVES = {
+    Case.Status.OPEN: {Case.Status.REFERRED, Case.Status.CLOSED},
+    Case.Status.REFERRED: {Case.Status.INVESTIGATION_OPENED, Case.Status.CLOSED},
+    Case.Status.INVESTIGATION_OPENED: {Case.Status.CLOSED},
+    Case.Status.CLOSED: set(),
+}
+
+CASE_EDITABLE_FIELDS = {
+    "title",
+    "summary",
+    "exploitation_type",
+    "source_reliability",
+    "information_assessment",
+    "handling_code",
+    "handling_restrictions",
+}
+
+
+class EditConflict(ValidationError):
+    """The record changed since the user loaded it; their save would overwrite someone's work."""
+
+    def __init__(self, record, expected_version):
+        self.current = record
+        super().__init__(
+            f"{record} was changed by someone else since you opened it (version {expected_version}, "
+            f"now {record.version}). Your changes were not saved: review the current version and apply them again."
+        )
+
+
+def _save_new(record, *, user, summary):
+    record.full_clean()
+    record.save()
+    audit.record(actor=user, action="collect", obj=record, summary=summary)
+    return record
+
+
+def _new_finding(model, *, user, operation, **fields):
+    membership = require_log_in(user, operation)
+    return model(operation=operation, team=membership.team, created_by=user, **fields)
+
+
+def _require_same_operation(record, case):
+    if case is not None and case.operation_id != record.operation_id:
+        raise ValidationError("A finding can only be linked to a case of the same operation.")
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+def case_create(*, user, operation: Operation, title: str, exploitation_type: str, **fields) -> Case:
+    unknown = set(fields) - CASE_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown case fields: {', '.join(sorted(unknown))}")
+    case = _new_finding(
+        Case, user=user, operation=operation, title=title, exploitation_type=exploitation_type, **fields
+    )
+    with transaction.atomic():
+        return _save_new(case, user=user, summary="case opened")
+
+
+def case_update(*, user, case: Case, expected_version: int, **changes) -> Case:
+    """Change a case's editable fields; refused with EditConflict if it changed in between."""
+    unknown = set(changes) - CASE_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"These case fields cannot be changed here: {', '.join(sorted(unknown))}")
+    require_change(user, case)
+    with transaction.atomic():
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if current.version != expected_version:
+            raise EditConflict(current, expected_version)
+        changed = sorted(name for name, value in changes.items() if getattr(current, name) != value)
+        for name in changed:
+            setattr(current, name, changes[name])
+        if not changed:
+            return current
+        current.version += 1
+        current.full_clean()
+        current.save()
+        audit.record(actor=user, action="alter", obj=current, summary="changed " + ", ".join(changed))
+    return current
+
+
+def _move_case(*, user, case: Case, target: str, **extra) -> Case:
+    require_change(user, case)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        previous = require_move(case, target, CASE_MOVES)
+        case.status = target
+        for name, value in extra.items():
+            setattr(case, name, value)
+        case.version += 1
+        case.save()
+        audit.record(actor=user, action="alter", obj=case, summary=f"case {previous} → {target}")
+    return case
+
+
+def case_refer(*, user, case: Case, referred_to: str) -> Case:
+    """Hand the case to a national authority for follow-up."""
+    if not referred_to.strip():
+        raise ValidationError("Say which authority the case is referred to.")
+    return _move_case(user=user, case=case, target=Case.Status.REFERRED, referred_to=referred_to.strip())
+
+
+def case_open_investigation(*, user, case: Case) -> Case:
+    return _move_case(user=user, case=case, target=Case.Status.INVESTIGATION_OPENED)
+
+
+def case_close(*, user, case: Case) -> Case:
+    return _move_case(user=user, case=case, target=Case.Status.CLOSED)
+
+
+# --- sharing -----------------------------------------------------------------------------------
+
+
+def case_share_with_team(*, user, case: Case, team: str) -> None:
+    """Let another country team of the operation see the case and what hangs off it."""
+    require_change(user, case)
+    if team == case.team:
+        raise ValidationError("The case already belongs to that team.")
+    if not Membership.objects.filter(operation_id=case.operation_id, team=team).exists():
+        raise ValidationError(f"No team {team} takes part in operation {case.operation}.")
+    group, _ = Group.objects.get_or_create(name=team_group_name(team))
+    with transaction.atomic():
+        assign_perm(VIEW_CASE, group, case)
+        audit.record(actor=user, action="disclose", obj=case, summary=f"case shared with team {team}")
+
+
+def case_unshare_with_team(*, user, case: Case, team: str) -> None:
+    require_change(user, case)
+    group = Group.objects.filter(name=team_group_name(team)).first()
+    if group is None:
+        return
+    with transaction.atomic():
+        remove_perm(VIEW_CASE, group, case)
+        audit.record(actor=user, action="alter", obj=case, summary=f"share with team {team} withdrawn")
+
+
+def case_share_with_prosecutor(*, user, case: Case, prosecutor) -> None:
+    """Give a named prosecutor of the operation read access to the case."""
+    require_change(user, case)
+    membership = membership_in(prosecutor, case.operation_id)
+    if membership is None or membership.role != Membership.Role.PROSECUTOR:
+        raise ValidationError(f"{prosecutor} is not a prosecutor in operation {case.operation}.")
+    with transaction.atomic():
+        assign_perm(VIEW_CASE, prosecutor, case)
+        audit.record(
+            actor=user, action="disclose", obj=case, summary=f"case shared with prosecutor {prosecutor.get_username()}"
+        )
+
+
+def case_unshare_with_prosecutor(*, user, case: Case, prosecutor) -> None:
+    require_change(user, case)
+    with transaction.atomic():
+        remove_perm(VIEW_CASE, prosecutor, case)
+        audit.record(
+            actor=user, action="alter", obj=case, summary=f"share with prosecutor {prosecutor.get_username()} withdrawn"
+        )
+
+
+def case_shares(case: Case) -> dict:
+    """Who a case is shared with: {"teams": [...], "prosecutors": [users]}."""
+    from .models import CaseGroupObjectPermission, CaseUserObjectPermission
+
+    teams = CaseGroupObjectPermission.objects.filter(content_object=case, permission__codename=VIEW_CASE)
+    users = CaseUserObjectPermission.objects.filter(content_object=case, permission__codename=VIEW_CASE)
+    return {
+        "teams": sorted(g.removeprefix("team:") for g in teams.values_list("group__name", flat=True)),
+        "prosecutors": [p.user for p in users.select_related("user")],
+    }
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+
+def platform_for_host(host: str) -> Platform | None:
+    """The catalogue platform whose known domain is the host or one of its parents."""
+    candidates = platform_host_candidates(host)
+    domains = {
+        d.domain: d.platform for d in PlatformDomain.objects.filter(domain__in=candidates).select_related("platform")
+    }
+    return next((domains[c] for c in candidates if c in domains), None)
+
+
+def url_log(*, user, operation: Operation, raw_url: str, case: Case | None = None, note: str = ""):
+    """Log a URL for the user's team. Returns (url, created): an already-known URL is not logged twice.
+
+    Raises ValidationError with the reason when the text is not a storable web address.
+    """
+    try:
+        url, host = canonical_url(raw_url)
+    except InvalidUrl as exc:
+        raise ValidationError(f"Not a URL: {exc}.") from None
+    membership = require_log_in(user, operation)
+    existing = DetectedUrl.objects.filter(operation=operation, team=membership.team, url=url).first()
+    if existing:
+        return existing, False
+    record = _new_finding(
+        DetectedUrl,
+        user=user,
+        operation=operation,
+        url=url,
+        host=host,
+        platform=platform_for_host(host),
+        case=case,
+        note=note,
+    )
+    _require_same_operation(record, case)
+    with transaction.atomic():
+        return _save_new(record, user=user, summary="URL logged"), True
+
+
+def account_log(*, user, operation: Operation, platform: Platform, handle: str, case: Case | None = None, **fields):
+    """Log a social account for the user's team. Returns (account, created)."""
+    try:
+        handle = canonical_handle(handle)
+    except ValueError as exc:
+        raise ValidationError(f"Not a handle: {exc}.") from None
+    membership = require_log_in(user, operation)
+    existing = SocialAccount.objects.filter(
+        operation=operation, team=membership.team, platform=platform, handle=handle
+    ).first()
+    if existing:
+        return existing, False
+    record = _new_finding(
+        SocialAccount, user=user, operation=operation, platform=platform, handle=handle, case=case, **fields
+    )
+    _require_same_operation(record, case)
+    with transaction.atomic():
+        return _save_new(record, user=user, summary="social account logged"), True
+
+
+def suspect_log(*, user, operation: Operation, alias: str, case: Case | None = None, **fields) -> Suspect:
+    record = _new_finding(Suspect, user=user, operation=operation, alias=alias.strip(), case=case, **fields)
+    _require_same_operation(record, case)
+    with transaction.atomic():
+        return _save_new(record, user=user, summary="suspect logged")
+
+
+def victim_log(*, user, operation: Operation, case: Case | None = None, **fields) -> PossibleVictim:
+    if fields.get("age_band") in PossibleVictim.MINOR_BANDS:
+        fields["is_minor"] = True
+    record = _new_finding(PossibleVictim, user=user, operation=operation, case=case, **fields)
+    _require_same_operation(record, case)
+    with transaction.atomic():
+        return _save_new(record, user=user, summary="possible victim logged")
+
+
+def link_to_case(*, user, finding, case: Case | None):
+    """Hang a suspect, victim, URL, account or evidence off a case (or unlink it with None).
+
+    Evidence documenting the finding follows it, so that sharing the case shares the files too.
+    """
+    require_change(user, finding)
+    if case is not None:
+        require_change(user, case)
+        _require_same_operation(finding, case)
+    with transaction.atomic():
+        finding.case = case
+        finding.save(update_fields=["case", "updated_at"])
+        field = {Suspect: "suspect", PossibleVictim: "victim", DetectedUrl: "url", SocialAccount: "account"}.get(
+            type(finding)
+        )
+        if field:
+            Evidence.objects.filter(**{field: finding}).update(case=case)
+        audit.record(
+            actor=user,
+            action="combine",
+            obj=finding,
+            summary=f"linked to case {case.reference}" if case else "unlinked from its case",
+        )
+    return finding
+
+
+def indicators_set(*, user, finding, indicators) -> None:
+    """Replace the indicators observed on a case or URL."""
+    if not hasattr(finding, "indicators"):
+        raise ValidationError("Indicators are recorded on cases and URLs.")
+    require_change(user, finding)
+    with transaction.atomic():
+        finding.indicators.set(indicators)
+        audit.record(
+            actor=user,
+            action="alter",
+            obj=finding,
+            summary="indicators: " + (", ".join(sorted(i.code for i in indicators)) or "none"),
+        )
+
+
+def finding_delete(*, user, finding) -> None:
+    """Remove a finding logged in error. Evidence is never deleted here (retention erases it)."""
+    if isinstance(finding, Evidence):
+        raise PermissionDenied("Evidence is never deleted by hand; the retention job erases it.")
+    require_change(user, finding)
+    with transaction.atomic():
+        audit.record(actor=user, action="erase", obj=finding, summary=f"{finding._meta.verbose_name} deleted")
+        finding.delete()

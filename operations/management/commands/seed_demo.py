@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from operations import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo operation and one demo user of every role (idempotent)."
+
+    def handle(self, *args, **options):
+        logins = demo.seed()
+        self.stdout.write(f"Demo operation {demo.OPERATION_CODE} is ready. Logins (password: {demo.DEMO_PASSWORD}):")
+        for username, role in logins.items():
+            self.stdout.write(f"  {username:<14} {role}")

@@ -1,0 +1,75 @@
+"""Writes to operations and memberships: validated, saved and audited in one transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+import audit
+
+from .access import is_coordinator
+from .countries import COUNTRY_NAMES
+from .models import Membership, Operation
+from .transitions import require_move
+
+OPERATION_MOVES = {
+    Operation.Status.PLANNED: {Operation.Status.ACTIVE},
+    Operation.Status.ACTIVE: {Operation.Status.CLOSED},
+    Operation.Status.CLOSED: {Operation.Status.ARCHIVED, Operation.Status.ACTIVE},
+    Operation.Status.ARCHIVED: set(),
+}
+
+
+def _require_operation_manager(user, operation):
+    if not (user.is_staff or is_coordinator(user, operation)):
+        raise PermissionDenied("Only the operation's coordinators or an administrator may do this.")
+
+
+def _move_operation(*, user, operation: Operation, target: str) -> Operation:
+    _require_operation_manager(user, operation)
+    with transaction.atomic():
+        operation = Operation.objects.select_for_update().get(pk=operation.pk)
+        previous = require_move(operation, target, OPERATION_MOVES)
+        operation.status = target
+        operation.save(update_fields=["status"])
+        audit.record(
+            actor=user,
+            action="alter",
+            obj=operation,
+            operation=operation,
+            summary=f"operation {previous} → {target}",
+        )
+    return operation
+
+
+def operation_start(*, user, operation: Operation) -> Operation:
+    return _move_operation(user=user, operation=operation, target=Operation.Status.ACTIVE)
+
+
+def operation_close(*, user, operation: Operation) -> Operation:
+    """Closing makes every finding of the operation read-only."""
+    return _move_operation(user=user, operation=operation, target=Operation.Status.CLOSED)
+
+
+def operation_archive(*, user, operation: Operation) -> Operation:
+    return _move_operation(user=user, operation=operation, target=Operation.Status.ARCHIVED)
+
+
+def membership_add(*, by, operation: Operation, user, role: str, team: str, agency=None) -> Membership:
+    """Add a user to an operation (or change their role and team). Admins and coordinators only."""
+    _require_operation_manager(by, operation)
+    if role not in Membership.Role.values:
+        raise ValidationError(f"Unknown role {role!r}.")
+    if team not in COUNTRY_NAMES:
+        raise ValidationError(f"Unknown country team {team!r}.")
+    with transaction.atomic():
+        membership, created = Membership.objects.update_or_create(
+            user=user, operation=operation, defaults={"role": role, "team": team, "agency": agency}
+        )
+        audit.record(
+            actor=by,
+            action="alter",
+            obj=membership,
+            operation=operation,
+            team=team,
+            summary=f"{'added' if created else 'updated'} member {user.get_username()} as {role} of team {team}",
+        )
+    return membership

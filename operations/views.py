@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from .countries import country_name
+from .models import Membership, Operation
+
+
+@login_required
+def home(request):
+    """Send each user to their operation, or let them choose when they have several."""
+    memberships = list(
+        Membership.objects.filter(user=request.user).select_related("operation").order_by("-operation__starts_at")
+    )
+    current = [m for m in memberships if not m.operation.is_read_only]
+    if len(current) == 1:
+        return redirect("operation_detail", code=current[0].operation.code)
+    return render(request, "operations/home.html", {"memberships": memberships})
+
+
+@login_required
+def operation_detail(request, code):
+    # One answer for "no such operation" and "not yours".
+    operation = Operation.objects.visible_to(request.user).filter(code=code).first()
+    if operation is None:
+        raise Http404("No such operation.")
+    membership = Membership.objects.get(user=request.user, operation=operation)
+    participations = operation.participations.select_related("agency").order_by("agency__country", "agency__name")
+    countries = sorted({p.agency.country for p in participations if p.agency.country})
+    context = {
+        "operation": operation,
+        "membership": membership,
+        "team_name": country_name(membership.team),
+        "participations": participations,
+        "countries": [country_name(c) for c in countries],
+        "experts": sum(p.experts for p in participations),
+    }
+    return render(request, "operations/operation_detail.html", context)

@@ -1,0 +1,78 @@
+"""Figures and generated PDF reports of an operation."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from operations.models import Operation
+
+
+class StatisticsSnapshot(models.Model):
+    """The figures of one operation at one moment, as compiled by the statistics job."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="snapshots")
+    computed_at = models.DateTimeField(default=timezone.now)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        get_latest_by = "computed_at"
+        indexes = [models.Index(fields=["operation", "-computed_at"], name="snapshot_latest")]
+
+    def __str__(self):
+        return f"{self.operation} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+def report_path(instance, filename):
+    return f"reports/{instance.operation_id}/{instance.pk}.pdf"
+
+
+class Report(models.Model):
+    """A requested PDF: a job record that the build task updates as it goes."""
+
+    class Kind(models.TextChoices):
+        OPERATION_SUMMARY = "operation_summary", "Operation summary"
+        CASE_FILE = "case_file", "Case file"
+        TEAM_REPORT = "team_report", "Country-team report"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    # The identifier printed on the report's last page: random, so it reveals no count.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="reports")
+    case = models.ForeignKey("findings.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    team = models.CharField(max_length=2, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=report_path, blank=True, max_length=200)
+    sha256 = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            models.CheckConstraint(
+                condition=~Q(kind="case_file") | Q(case__isnull=False), name="report_case_file_has_case"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="team_report") | ~Q(team=""), name="report_team_report_has_team"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | (~Q(sha256="") & ~Q(file="")), name="report_done_has_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.id}"

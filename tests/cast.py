@@ -1,0 +1,116 @@
+"""The cast every test can call on: one operation, two country teams, a coordinator, a
+prosecutor, and an outsider from another operation — built through the same functions
+users call.
+
+    cast = build_cast()
+    case = cast.case_of(cast.de)          # a case logged by the German analyst
+    share_case(cast, case, team="FR")     # ...now shared with the French team
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from findings import services as findings
+from findings.evidence import evidence_attach
+from operations.models import Agency, Membership, Operation, Participation
+from platforms import services as platforms
+from platforms.models import Platform, PlatformDomain
+
+PASSWORD = "correct-horse-battery"
+_counter = iter(range(1, 10**9))
+
+
+def make_user(username=None):
+    username = username or f"user{next(_counter)}"
+    return get_user_model().objects.create_user(username, f"{username}@test.invalid", PASSWORD)
+
+
+def make_operation(code=None, status=Operation.Status.ACTIVE) -> Operation:
+    agency, _ = Agency.objects.get_or_create(name="Dutch National Police", country="NL", kind="police")
+    operation = Operation.objects.create(
+        code=code or f"OP-{next(_counter)}",
+        name="Test action day",
+        starts_at=dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 11, 24, 18, tzinfo=dt.UTC),
+        status=status,
+        lead_agency=agency,
+    )
+    Participation.objects.create(operation=operation, agency=agency, experts=3)
+    return operation
+
+
+def add_member(operation, role, team, username=None):
+    user = make_user(username)
+    Membership.objects.create(user=user, operation=operation, role=role, team=team)
+    return user
+
+
+def make_platform(name="EscortGuide", domain="escortguide.example", category="escort") -> Platform:
+    platform, _ = Platform.objects.get_or_create(name=name, defaults={"category": category})
+    PlatformDomain.objects.get_or_create(domain=domain, defaults={"platform": platform})
+    return platform
+
+
+@dataclass
+class Cast:
+    operation: Operation
+    de: object  # analyst of the German team
+    de2: object  # a second German analyst
+    fr: object  # analyst of the French team
+    coordinator: object
+    prosecutor: object
+    other_prosecutor: object
+    outsider: object  # analyst of team DE, but in another operation
+    other_operation: Operation
+    anonymous: object
+    platform: Platform
+
+    def case_of(self, user, **fields):
+        fields.setdefault("title", "Escort adverts with one handler")
+        fields.setdefault("exploitation_type", "sexual")
+        return findings.case_create(user=user, operation=self.operation, **fields)
+
+    def family_of(self, user):
+        """A case with one of everything hanging off it, logged by ``user``."""
+        case = self.case_of(user)
+        suspect = findings.suspect_log(user=user, operation=self.operation, alias="Dima", case=case)
+        victim = findings.victim_log(user=user, operation=self.operation, case=case, age_band="18-24")
+        url, _ = findings.url_log(
+            user=user, operation=self.operation, raw_url=f"https://escortguide.example/{user.username}", case=case
+        )
+        account, _ = findings.account_log(
+            user=user, operation=self.operation, platform=self.platform, handle=f"@{user.username}_b", case=case
+        )
+        evidence = evidence_attach(user=user, finding=case, upload=SimpleUploadedFile("shot.png", PNG))
+        check = platforms.check_plan(user=user, operation=self.operation, platform=self.platform)
+        return {
+            "case": case, "suspect": suspect, "victim": victim, "url": url,
+            "account": account, "evidence": evidence, "check": check,
+        }
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def build_cast() -> Cast:
+    operation = make_operation()
+    other = make_operation()
+    coordinator = add_member(operation, Membership.Role.COORDINATOR, "NL")
+    cast = Cast(
+        operation=operation,
+        de=add_member(operation, Membership.Role.ANALYST, "DE"),
+        de2=add_member(operation, Membership.Role.ANALYST, "DE"),
+        fr=add_member(operation, Membership.Role.ANALYST, "FR"),
+        coordinator=coordinator,
+        prosecutor=add_member(operation, Membership.Role.PROSECUTOR, "NL"),
+        other_prosecutor=add_member(operation, Membership.Role.PROSECUTOR, "DE"),
+        outsider=add_member(other, Membership.Role.ANALYST, "DE"),
+        other_operation=other,
+        anonymous=AnonymousUser(),
+        platform=make_platform(),
+    )
+    return cast

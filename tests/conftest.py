@@ -1,0 +1,106 @@
+"""Fixtures shared by the whole suite: the cast, a real Celery worker, a real Chromium."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+
+from .cast import build_cast
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
+
+
+def worker_database_url() -> str:
+    """DATABASE_URL, pointing at the database pytest-django created for this session."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+
+
+
+
+class WorkerProcess:
+    """A real `celery worker` process on the test Redis and the test database."""
+
+    def __init__(self):
+        self.process = None
+
+    def start(self, timeout=60):
+        from config.celery import app
+
+        env = os.environ | {"DATABASE_URL": worker_database_url(), "CONN_MAX_AGE": "0"}
+        self.log = open(ROOT / "var" / "test-worker.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
+             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited with {self.process.returncode}; see var/test-worker.log")
+            if app.control.ping(timeout=0.5):
+                return self
+        raise RuntimeError("Celery worker did not answer a ping in time")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    if not os.environ.get("REDIS_URL"):
+        pytest.fail("The job tests need REDIS_URL: run them with `make test`.")
+    (ROOT / "var").mkdir(exist_ok=True)
+    worker = WorkerProcess().start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside = []
+    # Pages must never reach an outside host: record any attempt and fail the test on it.
+    page.on("request", lambda r: outside.append(r.url) if not _is_local(r.url) else None)
+    yield page
+    context.close()
+    assert not outside, f"page requested outside hosts: {outside}"
+
+
+def _is_local(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return url.startswith(("data:", "about:", "blob:")) or host in ("127.0.0.1", "localhost", "::1")
