@@ -102,6 +102,7 @@ class Case(TeamOwned):
     handling_restrictions = models.CharField(max_length=300, blank=True, help_text="Required with H3.")
     referred_to = models.CharField(max_length=200, blank=True, help_text="Authority the case was referred to.")
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="cases")
+    focus_tags = models.ManyToManyField("operations.FocusTag", blank=True, related_name="cases")
     # Raised by every change: a save based on an older version is refused, not silently merged.
     version = models.PositiveIntegerField(default=1)
 

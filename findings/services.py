@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 import audit
 from operations.access import VIEW_CASE, membership_in, require_change, require_log_in, team_group_name
 from operations.models import Membership, Operation
+from operations.services import focus_tags_named
 from operations.transitions import require_move
 from platforms.models import Platform, PlatformDomain
 
@@ -68,15 +69,28 @@ def _require_same_operation(record, case):
 # --- cases -------------------------------------------------------------------------------------
 
 
-def case_create(*, user, operation: Operation, title: str, exploitation_type: str, **fields) -> Case:
+def case_create(*, user, operation: Operation, title: str, exploitation_type: str, focus_tags=(), **fields) -> Case:
     unknown = set(fields) - CASE_EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"Unknown case fields: {', '.join(sorted(unknown))}")
     case = _new_finding(
         Case, user=user, operation=operation, title=title, exploitation_type=exploitation_type, **fields
     )
+    tags = focus_tags_named(operation, focus_tags)
     with transaction.atomic():
-        return _save_new(case, user=user, summary="case opened")
+        _save_new(case, user=user, summary="case opened")
+        case.focus_tags.set(tags)
+    return case
+
+
+def case_focus_tags_set(*, user, case: Case, focus_tags) -> None:
+    """Replace the focus tags of a case (names of the operation's tags)."""
+    tags = focus_tags_named(case.operation, focus_tags)
+    require_change(user, case)
+    with transaction.atomic():
+        case.focus_tags.set(tags)
+        names = ", ".join(sorted(t.name for t in tags)) or "none"
+        audit.record(actor=user, action="alter", obj=case, summary=f"focus tags: {names}")
 
 
 def case_update(*, user, case: Case, expected_version: int, **changes) -> Case:

@@ -19,7 +19,7 @@ from findings.models import Case, Indicator
 from platforms import services as platforms
 from platforms.models import Platform, PlatformDomain
 
-from .models import Agency, Membership, Operation, Participation
+from .models import Agency, FocusTag, Membership, Operation, Participation
 
 DEMO_PASSWORD = "actionday-demo"
 OPERATION_CODE = "THB-AW-2026"
@@ -36,6 +36,7 @@ PARTICIPANTS = [
     ("GE", "Georgian Police", 1), ("XK", "Kosovo Police", 1), ("MD", "Moldovan Police", 2),
     ("RS", "Serbian Police", 1), ("UA", "National Police of Ukraine", 3), ("GB", "National Crime Agency", 2),
 ]
+FOCUS_TAGS = ["Ukrainian refugees", "Labour exploitation", "Escort services", "AI-generated adverts"]
 EU_AGENCIES = [("Europol", 4), ("Eurojust", 2)]
 OTHER_AGENCIES = [("NL", "Dutch Public Prosecution Service", Agency.Kind.PROSECUTION, 2),
                   ("NL", "Netherlands Labour Authority", Agency.Kind.LABOUR_INSPECTORATE, 1)]
@@ -116,13 +117,14 @@ def seed(out=None) -> dict:
             defaults={
                 "name": "EMPACT THB online action week 2026",
                 "crime_focus": "Trafficking in human beings — online recruitment and exploitation",
-                "focus_tags": ["Ukrainian refugees", "Labour exploitation", "Escort services", "AI-generated adverts"],
                 "starts_at": dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC),
                 "ends_at": dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC),
                 "status": Operation.Status.ACTIVE,
                 "lead_agency": agencies["Dutch National Police"],
             },
         )
+        for tag in FOCUS_TAGS:
+            FocusTag.objects.get_or_create(operation=operation, name=tag)
         experts = {name: n for _, name, n in PARTICIPANTS} | dict(EU_AGENCIES)
         experts |= {name: n for _, name, _, n in OTHER_AGENCIES}
         for name, agency in agencies.items():
@@ -161,9 +163,13 @@ def _seed_findings(operation):
     platform = {p.name: p for p in Platform.objects.all()}
     indicator = {i.code: i for i in Indicator.objects.all()}
 
+    tags_by_category = {"escort": ["Escort services"], "job_board": ["Labour exploitation", "Ukrainian refugees"],
+                        "forum": ["Ukrainian refugees"]}
+
     def checks(user, names, states):
         for name, state in zip(names, states, strict=True):
-            check = platforms.check_plan(user=user, operation=operation, platform=platform[name])
+            tags = tags_by_category.get(platform[name].category, [])
+            check = platforms.check_plan(user=user, operation=operation, platform=platform[name], focus_tags=tags)
             if state != "planned":
                 check = platforms.check_start(user=user, check=check)
             if state in ("clean", "indications"):
@@ -183,7 +189,7 @@ def _seed_findings(operation):
         user=de, operation=operation, title="Escort adverts with a shared handler number",
         exploitation_type="sexual", summary="Twelve adverts on two escort sites list the same phone number; "
         "the women are always accompanied by the same man. Payment in crypto only.",
-        source_reliability="B", information_assessment="2", handling_code="H1",
+        source_reliability="B", information_assessment="2", handling_code="H1", focus_tags=["Escort services"],
     )
     findings.indicators_set(user=de, finding=case, indicators=[indicator["crypto-only-payment"],
                                                                indicator["accompanied-by-handler"]])
@@ -209,6 +215,7 @@ def _seed_findings(operation):
     case = findings.case_create(
         user=fr, operation=operation, title="Minors advertised on an escort directory",
         exploitation_type="child_sexual", source_reliability="C", information_assessment="3", handling_code="H0",
+        focus_tags=["Escort services", "AI-generated adverts"],
     )
     findings.indicators_set(user=fr, finding=case, indicators=[indicator["minors-offered"]])
     findings.victim_log(user=fr, operation=operation, case=case, nationality="FR", sex="female", age_band="14-17")
@@ -222,6 +229,7 @@ def _seed_findings(operation):
         user=ro, operation=operation, title="Fake seasonal job offers for Ukrainian refugees",
         exploitation_type="labour", source_reliability="B", information_assessment="2", handling_code="H3",
         handling_restrictions="Not to be shared with the employer's home-country authorities before 1 March.",
+        focus_tags=["Ukrainian refugees", "Labour exploitation"],
     )
     findings.indicators_set(user=ro, finding=case, indicators=[indicator["recruitment-job-offer"],
                                                                indicator["passport-withheld"],

@@ -56,7 +56,6 @@ class Operation(models.Model):
     code = models.SlugField(max_length=40, unique=True, help_text="Short public code, e.g. THB-AW-2025.")
     name = models.CharField(max_length=200)
     crime_focus = models.CharField(max_length=200, default="Trafficking in human beings")
-    focus_tags = models.JSONField(default=list, blank=True, help_text='e.g. ["Ukrainian refugees"]')
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
@@ -79,6 +78,20 @@ class Operation(models.Model):
     def is_read_only(self) -> bool:
         """Closed and archived operations accept no more writes."""
         return self.status in (self.Status.CLOSED, self.Status.ARCHIVED)
+
+
+class FocusTag(models.Model):
+    """A focus of an operation ("Ukrainian refugees"); checks and cases carry them, figures split by them."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="focus_tags")
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["operation", "name"], name="focus_tag_unique_in_operation")]
+
+    def __str__(self):
+        return self.name
 
 
 class Participation(models.Model):

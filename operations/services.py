@@ -7,7 +7,7 @@ import audit
 
 from .access import is_coordinator
 from .countries import COUNTRY_NAMES
-from .models import Membership, Operation
+from .models import FocusTag, Membership, Operation
 from .transitions import require_move
 
 OPERATION_MOVES = {
@@ -73,3 +73,14 @@ def membership_add(*, by, operation: Operation, user, role: str, team: str, agen
             summary=f"{'added' if created else 'updated'} member {user.get_username()} as {role} of team {team}",
         )
     return membership
+
+
+def focus_tags_named(operation: Operation, names) -> list[FocusTag]:
+    """The operation's focus tags with these names; an unknown name is a clear error, not a new tag."""
+    wanted = {n.strip() for n in names or [] if n and n.strip()}
+    tags = list(FocusTag.objects.filter(operation=operation, name__in=wanted))
+    unknown = wanted - {t.name for t in tags}
+    if unknown:
+        known = ", ".join(operation.focus_tags.values_list("name", flat=True)) or "none"
+        raise ValidationError(f"Unknown focus tag(s): {', '.join(sorted(unknown))}. This operation has: {known}.")
+    return tags

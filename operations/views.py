@@ -34,5 +34,6 @@ def operation_detail(request, code):
         "participations": participations,
         "countries": [country_name(c) for c in countries],
         "experts": sum(p.experts for p in participations),
+        "focus_tags": [tag.name for tag in operation.focus_tags.all()],
     }
     return render(request, "operations/operation_detail.html", context)

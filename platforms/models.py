@@ -69,7 +69,7 @@ class PlatformCheck(TeamOwned):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     # Known only once checked: True when indications of trafficking were found.
     with_indications = models.BooleanField(null=True, blank=True)
-    focus_tags = models.JSONField(default=list, blank=True)
+    focus_tags = models.ManyToManyField("operations.FocusTag", blank=True, related_name="checks")
     note = models.TextField(blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

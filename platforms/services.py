@@ -5,6 +5,7 @@ from django.utils import timezone
 
 import audit
 from operations.access import require_change, require_log_in
+from operations.services import focus_tags_named
 from operations.transitions import require_move
 
 from .models import Platform, PlatformCheck
@@ -16,21 +17,16 @@ CHECK_MOVES = {
 }
 
 
-def _clean_tags(tags) -> list[str]:
-    return sorted({t.strip() for t in tags or [] if t and t.strip()})
-
-
 def check_plan(*, user, operation, platform: Platform, focus_tags=None) -> PlatformCheck:
     """Put a platform on the user's team checklist (once; planning it again returns the same check)."""
     membership = require_log_in(user, operation)
+    tags = focus_tags_named(operation, focus_tags)
     with transaction.atomic():
         check, created = PlatformCheck.objects.get_or_create(
-            operation=operation,
-            team=membership.team,
-            platform=platform,
-            defaults={"created_by": user, "focus_tags": _clean_tags(focus_tags)},
+            operation=operation, team=membership.team, platform=platform, defaults={"created_by": user}
         )
         if created:
+            check.focus_tags.set(tags)
             audit.record(actor=user, action="collect", obj=check, summary=f"planned check of {platform}")
     return check
 
@@ -51,6 +47,7 @@ def check_start(*, user, check: PlatformCheck) -> PlatformCheck:
 def check_finish(*, user, check: PlatformCheck, with_indications: bool, focus_tags=None, note="") -> PlatformCheck:
     """Finish a check; ``with_indications`` says whether signs of trafficking were found."""
     require_change(user, check)
+    tags = focus_tags_named(check.operation, focus_tags) if focus_tags is not None else None
     with transaction.atomic():
         check = PlatformCheck.objects.select_for_update().get(pk=check.pk)
         require_move(check, PlatformCheck.Status.CHECKED, CHECK_MOVES)
@@ -58,8 +55,8 @@ def check_finish(*, user, check: PlatformCheck, with_indications: bool, focus_ta
         check.with_indications = bool(with_indications)
         check.finished_at = timezone.now()
         check.checked_by = check.checked_by or user
-        if focus_tags is not None:
-            check.focus_tags = _clean_tags(focus_tags)
+        if tags is not None:
+            check.focus_tags.set(tags)
         if note:
             check.note = note
         check.save()
