@@ -115,6 +115,7 @@ class Case(TeamOwned):
             models.CheckConstraint(
                 condition=~Q(handling_code="H3") | ~Q(handling_restrictions=""),
                 name="case_h3_needs_restrictions",
+                violation_error_message="Handling code H3 needs its restrictions written out.",
             ),
         ]
 
@@ -169,7 +170,9 @@ class Suspect(CaseLinked):
         ordering = ["alias"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(age_estimate__isnull=True) | Q(age_estimate__lte=120), name="suspect_age_plausible"
+                condition=Q(age_estimate__isnull=True) | Q(age_estimate__lte=120),
+                name="suspect_age_plausible",
+                violation_error_message="An age estimate above 120 is not plausible.",
             ),
         ]
 
@@ -218,7 +221,9 @@ class PossibleVictim(CaseLinked):
         constraints = [
             models.UniqueConstraint(fields=["operation", "code"], name="victim_code_unique_in_operation"),
             models.CheckConstraint(
-                condition=~Q(age_band__in=("0-13", "14-17")) | Q(is_minor=True), name="victim_minor_band_is_minor"
+                condition=~Q(age_band__in=("0-13", "14-17")) | Q(is_minor=True),
+                name="victim_minor_band_is_minor",
+                violation_error_message="An age band under 18 means the person is a minor.",
             ),
             models.CheckConstraint(condition=~Q(duplicate_of=models.F("id")), name="victim_not_own_duplicate"),
         ]

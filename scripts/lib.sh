@@ -73,6 +73,7 @@ start_services() {
         -o "-p $pg_port -k $SERVICES_DIR/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$SERVICES_DIR" --logfile "$SERVICES_DIR/redis.log" --daemonize yes --pidfile "$SERVICES_DIR/redis.pid"
+    "$bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres actionday
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
     export PG_BINDIR=$bindir PG_DATA="$SERVICES_DIR/pg/data" PG_PORT=$pg_port REDIS_PORT=$redis_port
     export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/actionday"

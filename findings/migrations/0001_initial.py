@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('handling_code', 'H3'), _negated=True), models.Q(('handling_restrictions', ''), _negated=True), _connector='OR'), name='case_h3_needs_restrictions'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('handling_code', 'H3'), _negated=True), models.Q(('handling_restrictions', ''), _negated=True), _connector='OR'), name='case_h3_needs_restrictions', violation_error_message='Handling code H3 needs its restrictions written out.'),
         ),
         migrations.AddIndex(
             model_name='possiblevictim',
@@ -252,7 +252,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='possiblevictim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('age_band__in', ('0-13', '14-17')), _negated=True), ('is_minor', True), _connector='OR'), name='victim_minor_band_is_minor'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('age_band__in', ('0-13', '14-17')), _negated=True), ('is_minor', True), _connector='OR'), name='victim_minor_band_is_minor', violation_error_message='An age band under 18 means the person is a minor.'),
         ),
         migrations.AddConstraint(
             model_name='possiblevictim',
@@ -272,7 +272,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='suspect',
-            constraint=models.CheckConstraint(condition=models.Q(('age_estimate__isnull', True), ('age_estimate__lte', 120), _connector='OR'), name='suspect_age_plausible'),
+            constraint=models.CheckConstraint(condition=models.Q(('age_estimate__isnull', True), ('age_estimate__lte', 120), _connector='OR'), name='suspect_age_plausible', violation_error_message='An age estimate above 120 is not plausible.'),
         ),
         migrations.AddIndex(
             model_name='selector',
