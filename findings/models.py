@@ -163,6 +163,10 @@ class Suspect(CaseLinked):
     nationality = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
     age_estimate = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Set when two teams logged the same person: figures count the pair once.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
 
     objects = FindingQuerySet.as_manager()
 
@@ -174,6 +178,7 @@ class Suspect(CaseLinked):
                 name="suspect_age_plausible",
                 violation_error_message="An age estimate above 120 is not plausible.",
             ),
+            models.CheckConstraint(condition=~Q(duplicate_of=models.F("id")), name="suspect_not_own_duplicate"),
         ]
 
     def __str__(self):
@@ -348,6 +353,9 @@ class Selector(TeamOwned):
     account = models.ForeignKey(
         SocialAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors"
     )
+    # Null until the selector has been compared with every other team's: the matching job's
+    # pending state, which the periodic sweep picks up when an enqueue was lost.
+    matched_at = models.DateTimeField(null=True, blank=True)
 
     objects = FindingQuerySet.as_manager()
 
@@ -355,7 +363,106 @@ class Selector(TeamOwned):
         indexes = [
             *TeamOwned.Meta.indexes,
             models.Index(fields=["kind", "value"], name="selector_kind_value"),
+            models.Index(fields=["id"], condition=Q(matched_at__isnull=True), name="selector_unmatched"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
+
+
+class HitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Hits the user may see: those of their own team, and every hit of an operation they coordinate.
+
+        A team sees a hit in the operation where its selector was logged and in the operation where
+        the hit was found (the later of the two). Prosecutors see none.
+        """
+        from operations.access import reach_of
+
+        q = Q(pk__in=[])
+        if not user.is_authenticated:
+            return self.filter(q)
+        reach = reach_of(user)
+        if reach.coordinated:
+            q |= Q(operation_a__in=reach.coordinated) | Q(operation_b__in=reach.coordinated)
+        for team, operation_ids in reach.analyst_ops_by_team.items():
+            q |= Q(team_a=team) & (Q(operation_a__in=operation_ids) | Q(operation__in=operation_ids))
+            q |= Q(team_b=team) & (Q(operation_b__in=operation_ids) | Q(operation__in=operation_ids))
+        return self.filter(q)
+
+    def in_operation(self, operation):
+        """Hits that involve the operation on either side."""
+        return self.filter(Q(operation_a=operation) | Q(operation_b=operation))
+
+    def involving_team(self, team):
+        return self.filter(Q(team_a=team) | Q(team_b=team))
+
+    def open(self):
+        """Hits that at least one of the two teams has not answered yet."""
+        return self.filter(Q(answer_a=Hit.Answer.OPEN) | Q(answer_b=Hit.Answer.OPEN))
+
+    def answered(self):
+        return self.exclude(answer_a=Hit.Answer.OPEN).exclude(answer_b=Hit.Answer.OPEN)
+
+    def awaiting_answer_from(self, team):
+        """Hits that ``team`` holds a side of and has not answered yet."""
+        return self.filter(Q(team_a=team, answer_a=Hit.Answer.OPEN) | Q(team_b=team, answer_b=Hit.Answer.OPEN))
+
+    def for_finding(self, finding):
+        """Hits on the selectors of one finding (of a case: of everything that hangs off it)."""
+        field = {
+            Case: "case", Suspect: "suspect", PossibleVictim: "victim", DetectedUrl: "url", SocialAccount: "account"
+        }[type(finding)]
+        return self.filter(Q(**{f"selector_a__{field}": finding.pk}) | Q(**{f"selector_b__{field}": finding.pk}))
+
+
+class Hit(models.Model):
+    """Two country teams hold the same selector (hit/no-hit).
+
+    Each team is told only that the other team holds a selector of this kind and value, and in
+    which operation — never which finding or case it sits on — until that team shares its case.
+    Side ``a`` is the selector with the lower id; each side answers for itself: share its case
+    with the other team, or decline with a reason.
+    """
+
+    class Answer(models.TextChoices):
+        OPEN = "open", "Open"
+        SHARED = "shared", "Case shared"
+        DECLINED = "declined", "Declined"
+
+    kind = models.CharField(max_length=16, choices=Selector.Kind.choices)
+    value = models.CharField(max_length=512)
+    # The later of the two operations: where the link was found, and where it is counted.
+    operation = models.ForeignKey("operations.Operation", on_delete=models.PROTECT, related_name="+")
+    selector_a = models.ForeignKey(Selector, on_delete=models.CASCADE, related_name="+")
+    team_a = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
+    operation_a = models.ForeignKey("operations.Operation", on_delete=models.PROTECT, related_name="+")
+    answer_a = models.CharField(max_length=16, choices=Answer.choices, default=Answer.OPEN)
+    reason_a = models.CharField(max_length=500, blank=True)
+    answered_at_a = models.DateTimeField(null=True, blank=True)
+    selector_b = models.ForeignKey(Selector, on_delete=models.CASCADE, related_name="+")
+    team_b = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
+    operation_b = models.ForeignKey("operations.Operation", on_delete=models.PROTECT, related_name="+")
+    answer_b = models.CharField(max_length=16, choices=Answer.choices, default=Answer.OPEN)
+    reason_b = models.CharField(max_length=500, blank=True)
+    answered_at_b = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = HitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["selector_a", "selector_b"], name="hit_once_per_selector_pair"),
+            models.CheckConstraint(condition=Q(selector_a__lt=models.F("selector_b")), name="hit_pair_ordered"),
+            models.CheckConstraint(condition=~Q(team_a=models.F("team_b")), name="hit_across_teams"),
+        ]
+        indexes = [
+            models.Index(fields=["operation_a", "team_a"], name="hit_op_team_a"),
+            models.Index(fields=["operation_b", "team_b"], name="hit_op_team_b"),
+            models.Index(fields=["operation", "kind", "value"], name="hit_op_kind_value"),
+            models.Index(fields=["selector_b"], name="hit_selector_b"),
+        ]
+
+    def __str__(self):
+        return f"Hit {self.get_kind_display()} {self.team_a}↔{self.team_b}"

@@ -18,6 +18,7 @@ from operations.transitions import require_move
 from platforms.models import Platform, PlatformDomain
 
 from .canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
+from .matching import selectors_refresh_later
 from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 
 CASE_MOVES = {
@@ -80,6 +81,7 @@ def case_create(*, user, operation: Operation, title: str, exploitation_type: st
     with transaction.atomic():
         _save_new(case, user=user, summary="case opened")
         case.focus_tags.set(tags)
+        selectors_refresh_later(case)
     return case
 
 
@@ -112,6 +114,7 @@ def case_update(*, user, case: Case, expected_version: int, **changes) -> Case:
         current.full_clean()
         current.save()
         audit.record(actor=user, action="alter", obj=current, summary="changed " + ", ".join(changed))
+        selectors_refresh_later(current)
     return current
 
 
@@ -241,7 +244,9 @@ def url_log(*, user, operation: Operation, raw_url: str, case: Case | None = Non
     )
     _require_same_operation(record, case)
     with transaction.atomic():
-        return _save_new(record, user=user, summary="URL logged"), True
+        _save_new(record, user=user, summary="URL logged")
+        selectors_refresh_later(record)
+    return record, True
 
 
 def account_log(*, user, operation: Operation, platform: Platform, handle: str, case: Case | None = None, **fields):
@@ -261,14 +266,18 @@ def account_log(*, user, operation: Operation, platform: Platform, handle: str, 
     )
     _require_same_operation(record, case)
     with transaction.atomic():
-        return _save_new(record, user=user, summary="social account logged"), True
+        _save_new(record, user=user, summary="social account logged")
+        selectors_refresh_later(record)
+    return record, True
 
 
 def suspect_log(*, user, operation: Operation, alias: str, case: Case | None = None, **fields) -> Suspect:
     record = _new_finding(Suspect, user=user, operation=operation, alias=alias.strip(), case=case, **fields)
     _require_same_operation(record, case)
     with transaction.atomic():
-        return _save_new(record, user=user, summary="suspect logged")
+        _save_new(record, user=user, summary="suspect logged")
+        selectors_refresh_later(record)
+    return record
 
 
 def victim_log(*, user, operation: Operation, case: Case | None = None, **fields) -> PossibleVictim:
@@ -277,7 +286,9 @@ def victim_log(*, user, operation: Operation, case: Case | None = None, **fields
     record = _new_finding(PossibleVictim, user=user, operation=operation, case=case, **fields)
     _require_same_operation(record, case)
     with transaction.atomic():
-        return _save_new(record, user=user, summary="possible victim logged")
+        _save_new(record, user=user, summary="possible victim logged")
+        selectors_refresh_later(record)
+    return record
 
 
 def link_to_case(*, user, finding, case: Case | None):
@@ -329,3 +340,4 @@ def finding_delete(*, user, finding) -> None:
     with transaction.atomic():
         audit.record(actor=user, action="erase", obj=finding, summary=f"{finding._meta.verbose_name} deleted")
         finding.delete()
+

@@ -87,5 +87,6 @@ stop_services() {
     [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
     "${as_pg[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
     [ -f "$SERVICES_DIR/redis.pid" ] && kill "$(cat "$SERVICES_DIR/redis.pid")" 2>/dev/null || true
-    rm -rf "$SERVICES_DIR"
+    # A server may still be closing its files for a moment after it was told to stop.
+    rm -rf "$SERVICES_DIR" 2>/dev/null || { sleep 1; rm -rf "$SERVICES_DIR"; }
 }

@@ -1,0 +1,241 @@
+"""Cross-border matching: store the selectors of each finding, and find the same selector held
+by another country team.
+
+``selectors_refresh`` runs inside the service that saved the finding (it is a few regular
+expressions and no outside call), so the pending work is in the database the moment the
+finding is: a ``Selector`` row with ``matched_at`` still empty. ``match_selectors`` then runs
+as a Celery job after the commit (``findings.tasks``), and a periodic sweep matches whatever a
+lost enqueue left behind.
+
+A pair of selectors matches when kind and value are equal and the teams differ, in any two
+operations: "the same or an earlier operation" seen from the later one. The hit is filed under
+the later operation (where the link was found) and names only team, kind, value and operation.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+from django.utils.text import slugify
+
+import audit
+from platforms.models import PlatformDomain
+
+from .canonical import platform_host_candidates
+from .models import Case, DetectedUrl, Hit, PossibleVictim, Selector, SocialAccount, Suspect
+from .selectors import (
+    SOCIAL_HOSTS,
+    URL_HOST,
+    Found,
+    handle_selector,
+    phone_region,
+    selectors_in_text,
+    url_selectors,
+)
+
+# The finding types that carry selectors, by the name of their foreign key on Selector.
+FINDING_TYPES = {
+    "case": Case, "suspect": Suspect, "victim": PossibleVictim, "url": DetectedUrl, "account": SocialAccount,
+}
+_TYPE_OF = {model: name for name, model in FINDING_TYPES.items()}
+
+
+def finding_type(finding) -> str:
+    """The short name of a finding's type ("case", "suspect", ...), as the matching job takes it."""
+    return _TYPE_OF[type(finding)]
+
+
+def platform_key(platform) -> str:
+    """The key of a catalogue platform in handle selectors: "telegram" for Telegram (by its domains,
+    so that an account logged on it meets a t.me link), else the slug of its name."""
+    for domain in platform.domains.values_list("domain", flat=True):
+        if domain in SOCIAL_HOSTS:
+            return SOCIAL_HOSTS[domain]
+    return slugify(platform.name)
+
+
+def _texts(finding) -> list[str]:
+    if isinstance(finding, Case):
+        return [finding.title, finding.summary]
+    if isinstance(finding, Suspect):
+        return [finding.alias, finding.notes]
+    if isinstance(finding, PossibleVictim):
+        return [finding.notes]
+    if isinstance(finding, DetectedUrl):
+        return [finding.note]
+    return [finding.display_name, finding.note]  # SocialAccount
+
+
+def selectors_wanted(finding) -> set[Found]:
+    """Every selector a finding carries, from its fields and its free text."""
+    region = phone_region(finding.team)
+    found: set[Found] = set()
+    for text in _texts(finding):
+        found |= selectors_in_text(text, region=region)
+    if isinstance(finding, DetectedUrl):
+        found |= url_selectors(finding.url)
+    elif isinstance(finding, SocialAccount):
+        selector = handle_selector(platform_key(finding.platform), finding.handle)
+        if selector:
+            found.add(selector)
+    hosts = {f.value for f in found if f.kind == URL_HOST}
+    if hosts:
+        # A platform in the catalogue is monitored by every team: its host is no lead.
+        candidates = {c: h for h in hosts for c in platform_host_candidates(h) or [h]}
+        known = PlatformDomain.objects.filter(domain__in=candidates).values_list("domain", flat=True)
+        found -= {Found(URL_HOST, candidates[domain]) for domain in known}
+    return found
+
+
+def _case_id(finding):
+    return finding.pk if isinstance(finding, Case) else finding.case_id
+
+
+def selectors_of(finding):
+    """The Selector rows of one finding (a case's own, not those of what hangs off it)."""
+    name = finding_type(finding)
+    if name == "case":
+        return Selector.objects.filter(
+            case=finding, suspect=None, victim=None, url=None, account=None
+        )
+    return Selector.objects.filter(**{name: finding})
+
+
+def selectors_refresh(*, finding) -> list[int]:
+    """Bring the finding's Selector rows in line with what it carries now; return the new rows' ids.
+
+    Unchanged selectors keep their row (and so their hits); selectors the finding no longer
+    carries are deleted with their hits; new ones are stored unmatched.
+    """
+    wanted = selectors_wanted(finding)
+    name = finding_type(finding)
+    case_id = _case_id(finding)
+    with transaction.atomic():
+        rows = selectors_of(finding).values_list("pk", "kind", "value")
+        existing = {Found(kind, value): pk for pk, kind, value in rows}
+        stale = [pk for found, pk in existing.items() if found not in wanted]
+        if stale:
+            Selector.objects.filter(pk__in=stale).delete()
+        kept = [pk for found, pk in existing.items() if found in wanted]
+        if kept and name != "case":
+            # The finding may have moved to another case: its selectors follow (visibility goes by case).
+            Selector.objects.filter(pk__in=kept).exclude(case_id=case_id).update(case_id=case_id)
+        links = {"case_id": case_id} if name == "case" else {"case_id": case_id, f"{name}_id": finding.pk}
+        new = Selector.objects.bulk_create(
+            Selector(
+                operation_id=finding.operation_id,
+                team=finding.team,
+                created_by_id=finding.created_by_id,
+                kind=found.kind,
+                value=found.value,
+                **links,
+            )
+            for found in sorted(wanted - existing.keys())
+        )
+    return [selector.pk for selector in new]
+
+
+def selectors_refresh_later(finding) -> None:
+    """Called by the services at the end of their transaction: store the finding's selectors now,
+    match them in the background once the transaction commits."""
+    from config.celery import enqueue_on_commit
+
+    from .tasks import match_selectors as match_selectors_task
+
+    if selectors_refresh(finding=finding) or selectors_of(finding).filter(matched_at=None).exists():
+        enqueue_on_commit(match_selectors_task, finding_type(finding), finding.pk)
+
+
+def selectors_refresh_later_many(findings) -> None:
+    """For bulk imports: store the selectors of many new findings now, and match them all in one
+    job once the transaction commits (the sweep's task, which takes every unmatched selector)."""
+    from config.celery import enqueue_on_commit
+
+    from .tasks import match_selectors_sweep
+
+    if sum(len(selectors_refresh(finding=finding)) for finding in findings):
+        enqueue_on_commit(match_selectors_sweep)
+
+
+def match_selectors(*, selector_ids=None, finding=None) -> list[Hit]:
+    """Compare unmatched selectors (given by id, or all of one finding) with every other team's.
+
+    Creates one Hit per pair of selectors (a unique constraint holds it, so running twice, or
+    two workers at once, adds nothing) and marks the selectors matched. Returns the new hits.
+    """
+    pending = selectors_of(finding) if finding is not None else Selector.objects.filter(pk__in=selector_ids)
+    pending = pending.filter(matched_at=None)
+    fields = ("pk", "kind", "value", "team", "operation_id", "operation__starts_at")
+    mine = list(pending.values_list(*fields))
+    if not mine:
+        return []
+    by_kind: dict[str, set[str]] = {}
+    for _, kind, value, *_ in mine:
+        by_kind.setdefault(kind, set()).add(value)
+    query = Q(pk__in=[])
+    for kind, values in by_kind.items():
+        query |= Q(kind=kind, value__in=values)
+    holders: dict[tuple[str, str], list[tuple]] = {}
+    for row in Selector.objects.filter(query).values_list(*fields):
+        holders.setdefault((row[1], row[2]), []).append(row)
+    created = []
+    with transaction.atomic():
+        for row in mine:
+            for other in holders.get((row[1], row[2]), ()):
+                if other[3] != row[3]:
+                    hit = _hit_for(row, other)
+                    if hit is not None:
+                        created.append(hit)
+        Selector.objects.filter(pk__in=[row[0] for row in mine], matched_at=None).update(matched_at=timezone.now())
+    return created
+
+
+def _hit_for(row, other) -> Hit | None:
+    a, b = sorted((row, other))  # by selector id: one row per pair, whichever side is matched first
+    later = max((a[5], a[4]), (b[5], b[4]))[1]
+    hit, created = Hit.objects.get_or_create(
+        selector_a_id=a[0],
+        selector_b_id=b[0],
+        defaults={
+            "kind": a[1], "value": a[2], "operation_id": later,
+            "team_a": a[3], "operation_a_id": a[4], "team_b": b[3], "operation_b_id": b[4],
+        },
+    )
+    if not created:
+        return None
+    audit.record(
+        actor=None,
+        action="combine",
+        obj=hit,
+        operation=later,
+        summary=f"cross-border hit: {hit.get_kind_display()} held by teams {hit.team_a} and {hit.team_b}",
+    )
+    return hit
+
+
+def match_pending(*, batch_size: int = 1000, limit: int | None = None) -> int:
+    """Match every selector still unmatched, in batches (the sweep; also a full re-match after
+    ``Selector.objects.update(matched_at=None)``). Returns how many selectors were matched."""
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        ids = list(Selector.objects.filter(matched_at=None).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            break
+        match_selectors(selector_ids=ids)
+        done += len(ids)
+    return done
+
+
+def cross_border_links(operation) -> int:
+    """The "cross-border links" figure of an operation: distinct pairs of teams that hold the same
+    selector, for the hits found in this operation. One SQL query; a selector that sits on three
+    findings of each team is one link, not nine."""
+    operation_id = getattr(operation, "pk", operation)
+    return (
+        Hit.objects.filter(operation_id=operation_id)
+        .annotate(first_team=Least("team_a", "team_b"), second_team=Greatest("team_a", "team_b"))
+        .values("kind", "value", "first_team", "second_team")
+        .distinct()
+        .count()
+    )
