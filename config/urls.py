@@ -10,5 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("operations.urls")),
+    path("", include("findings.urls")),
+    path("", include("platforms.urls")),
     path("operations/<slug:code>/hits/", include("findings.hit_urls")),
 ]

@@ -13,12 +13,17 @@ MAX_URL_LENGTH = 2048
 # Analysts paste URLs "defanged" so that nobody clicks them by accident.
 _REFANG = [
     (re.compile(r"^h(xx|\*\*|XX)p(s?)", re.I), r"http\2"),
+    # "hxxps[://]host", "host\.com", "host [dot] com": other defanged forms seen in shared lists.
+    (re.compile(r"\[\s*:\s*/\s*/\s*\]"), "://"),
+    (re.compile(r"\s*[\[({]\s*dot\s*[\])}]\s*", re.I), "."),
+    (re.compile(r"\\\."), "."),
     (re.compile(r"\[\s*\.\s*\]|\(\s*\.\s*\)|\{\s*\.\s*\}|\[dot\]|\(dot\)|\{dot\}", re.I), "."),
     (re.compile(r"\[\s*:\s*\]"), ":"),
     (re.compile(r"\[\s*/\s*\]"), "/"),
     (re.compile(r"\[at\]|\(at\)", re.I), "@"),
 ]
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_eid|igshid)$", re.I)
+_BARE_SCHEME = re.compile(r"^([a-z][a-z0-9+-]*):(?!\d)", re.I)
 _HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
@@ -45,6 +50,9 @@ def canonical_url(raw: str) -> tuple[str, str]:
     if any(c.isspace() for c in text):
         raise InvalidUrl("contains spaces")
     if "://" not in text:
+        scheme = _BARE_SCHEME.match(text)
+        if scheme:  # "javascript:…", "mailto:…": a scheme, not a host with a port
+            raise InvalidUrl(f"scheme “{scheme.group(1).lower()}” is not http or https")
         text = "https://" + text
     try:
         parts = urlsplit(text)

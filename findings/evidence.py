@@ -7,6 +7,7 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,6 +48,63 @@ def sniff_content_type(head: bytes) -> str:
         return "text/plain"
     except UnicodeDecodeError:
         return "application/octet-stream"
+
+
+# Content a browser would run (markup, saved pages) if it were ever rendered instead of downloaded.
+ACTIVE_CONTENT_TYPES = {"text/html", "multipart/related"}
+# Names under which markup is expected: a page saved honestly. Any other name hides what the file is.
+_MARKUP_EXTENSIONS = {".html", ".htm", ".xhtml", ".mht", ".mhtml", ".svg", ".xml"}
+
+
+def require_name_fits_content(name: str, content_type: str) -> None:
+    """Refuse markup that pretends to be something else (an HTML file named .png).
+
+    A saved page under its own name is fine (it is stored, and only ever downloaded as an
+    attachment); the same bytes disguised as an image, a PDF or a video are what an attacker sends.
+    """
+    if content_type not in ACTIVE_CONTENT_TYPES:
+        return
+    extension = os.path.splitext(name.lower())[1]
+    if extension and extension not in _MARKUP_EXTENSIONS:
+        raise ValidationError(
+            f"The file is named “{os.path.basename(name)}” but its content is a web page (HTML), not a "
+            f"{extension} file. Nothing was stored. If it is a saved page, give it an .html or .mhtml name."
+        )
+
+
+class EvidenceSizeLimitHandler(FileUploadHandler):
+    """Stops reading an upload as soon as it passes settings.EVIDENCE_MAX_BYTES.
+
+    Put it first in ``request.upload_handlers`` before the body is read: the rest of the body is
+    skipped instead of written to a temporary file, and ``too_large`` tells the view what happened.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = settings.EVIDENCE_MAX_BYTES
+        self.received = 0
+        self.too_large = False
+        self.body_too_large = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        # The body is a little larger than the file (other fields, boundaries): far larger means
+        # the file is too large, and the first chunk of it already stops the upload.
+        self.body_too_large = bool(content_length and content_length > self.limit + 64 * 1024)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.body_too_large or self.received > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def size_limit_message() -> str:
+    megabytes = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    return f"The file is larger than the limit of {megabytes} MB. Nothing was stored."
 
 
 _LINK_FIELD = {Case: "case", Suspect: "suspect", PossibleVictim: "victim", DetectedUrl: "url", SocialAccount: "account"}
@@ -96,6 +154,8 @@ def evidence_attach(
             temporary.flush()
             temporary.seek(0)
 
+            content_type = sniff_content_type(head)
+            require_name_fits_content(upload.name or "", content_type)
             evidence = Evidence(
                 operation=operation,
                 team=team,
@@ -104,7 +164,7 @@ def evidence_attach(
                 captured_at=captured_at or timezone.now(),
                 sha256=digest.hexdigest(),
                 size=size,
-                content_type=sniff_content_type(head),
+                content_type=content_type,
                 original_name=os.path.basename((upload.name or "").replace("\\", "/"))[:255],
                 description=description,
                 source_url=source_url,

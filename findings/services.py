@@ -341,3 +341,63 @@ def finding_delete(*, user, finding) -> None:
         audit.record(actor=user, action="erase", obj=finding, summary=f"{finding._meta.verbose_name} deleted")
         finding.delete()
 
+
+# --- changes and bulk import (API) -------------------------------------------------------------
+
+FINDING_EDITABLE_FIELDS = {
+    Suspect: {"alias", "role", "nationality", "age_estimate", "notes"},
+    PossibleVictim: {"nationality", "sex", "age_band", "is_minor", "notes"},
+    DetectedUrl: {"note"},
+    SocialAccount: {"display_name", "note"},
+}
+
+
+def finding_update(*, user, finding, **changes):
+    """Change the editable fields of a suspect, victim, URL or account (its case: ``link_to_case``)."""
+    allowed = FINDING_EDITABLE_FIELDS.get(type(finding), set())
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+    require_change(user, finding)
+    if "alias" in changes:
+        changes["alias"] = (changes["alias"] or "").strip()
+    if changes.get("age_band") in PossibleVictim.MINOR_BANDS:
+        changes["is_minor"] = True
+    with transaction.atomic():
+        current = type(finding).objects.select_for_update().get(pk=finding.pk)
+        changed = sorted(name for name, value in changes.items() if getattr(current, name) != value)
+        if not changed:
+            return current
+        for name in changed:
+            setattr(current, name, changes[name])
+        current.full_clean()
+        current.save()
+        audit.record(actor=user, action="alter", obj=current, summary="changed " + ", ".join(changed))
+    return current
+
+
+def findings_bulk_log(*, user, operation: Operation, records: list, summary: str) -> list:
+    """Save many new findings of one kind for the user's team at once (a bulk import).
+
+    The caller has resolved and checked what the per-row services look up one by one (the case
+    visible and changeable, the platform, the canonical URL or handle, duplicates): this checks
+    access once, validates each row's own fields, inserts in batches and appends one audit event
+    per record. Unique constraints still hold in the database.
+    """
+    from audit.trail import record_many
+
+    if not records:
+        return []
+    membership = require_log_in(user, operation)
+    model = type(records[0])
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for record in records:
+        if type(record) is not model:
+            raise ValueError("findings_bulk_log takes records of one model at a time")
+        record.operation, record.team, record.created_by = operation, membership.team, user
+        _require_same_operation(record, record.case)
+        record.clean_fields(exclude=relations)  # related rows were resolved by the caller
+    with transaction.atomic():
+        created = model.objects.bulk_create(records, batch_size=1000)
+        record_many(actor=user, action="collect", objects=created, summary=summary)
+    return created

@@ -1,0 +1,42 @@
+"""Evidence files leave the system only here: through the access rule, as an inert attachment, audited."""
+
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET
+
+import audit
+
+from .evidence import ACTIVE_CONTENT_TYPES
+from .models import Evidence
+from .web import desk_for, login_required_keep_form
+
+
+def download_name(evidence: Evidence) -> str:
+    """The original name (metadata only) or a neutral one; never a path."""
+    name = (evidence.original_name or "").replace("/", "_").replace("\\", "_").strip(". ")
+    return name or f"evidence-{evidence.sha256[:12]}"
+
+
+@login_required_keep_form
+@require_GET
+def evidence_download(request, code, pk):
+    desk = desk_for(request, code)
+    evidence = Evidence.objects.visible_to(request.user).in_operation(desk.operation).filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("No such evidence.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this evidence is missing from storage.") from None
+    with transaction.atomic():
+        audit.record(actor=request.user, action="consult", obj=evidence, summary="evidence file downloaded")
+    # Markup (a saved page) is never handed to the browser as markup, even by mistake.
+    content_type = (
+        "application/octet-stream" if evidence.content_type in ACTIVE_CONTENT_TYPES else evidence.content_type
+    )
+    response = FileResponse(handle, as_attachment=True, filename=download_name(evidence), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Evidence-SHA256"] = evidence.sha256
+    return response

@@ -1,0 +1,49 @@
+"""Showing findings safely: URLs only ever defanged, never as a link."""
+
+from django import template
+
+from findings.canonical import defang as _defang
+from findings.canonical import refang
+
+register = template.Library()
+
+
+@register.filter
+def defang(value) -> str:
+    """``{{ url.url|defang }}`` → hxxps://example[.]com/path. The result is still escaped by the template."""
+    return _defang(str(value or ""))
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return {
+        "url": "URL",
+        "account": "Account",
+        "suspect": "Suspect",
+        "victim": "Possible victim",
+        "case": "Case",
+    }.get(kind, kind)
+
+
+@register.filter
+def kind_noun(kind: str) -> str:
+    """The kind as it reads inside a sentence: "Save possible victim"."""
+    return {"url": "URL", "account": "account", "suspect": "suspect", "victim": "possible victim",
+            "case": "case"}.get(kind, kind)
+
+
+@register.filter
+def shortcut_key(kind: str) -> str:
+    """The key that opens the log form of a kind (static/js/workspace.js)."""
+    return {"url": "u", "account": "a", "suspect": "s", "victim": "v", "case": "c"}.get(kind, "")
+
+
+@register.filter
+def shown_line(text: str, kind: str = "") -> str:
+    """A pasted line as shown back: defanged when it is (or looks like) a web address."""
+    text = str(text or "")
+    lowered = text.lower()
+    if kind == "url" or "://" in lowered or lowered.startswith("www.") or "[.]" in lowered:
+        # Refang first: a line pasted defanged is shown defanged once, not "[[.]]".
+        return _defang(refang(text))
+    return text

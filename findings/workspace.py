@@ -1,0 +1,234 @@
+"""Reads for the analyst workspace: the newest findings a user may see, filtered and paged.
+
+Everything starts from ``Model.objects.visible_to(user)``; the filters here only narrow what
+the access rule already allows. Pages are cut by keyset (newest first, "older than this row"),
+so no page ever counts or offsets over the whole table, however many URLs an operation holds.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from operations.models import Membership
+
+from .canonical import InvalidUrl, canonical_url, refang
+from .models import Case, DetectedUrl, PossibleVictim, SocialAccount, Suspect
+
+# The order of kinds breaks ties between rows logged in the same microsecond; it is part of the cursor.
+KINDS = {
+    "case": Case,
+    "suspect": Suspect,
+    "victim": PossibleVictim,
+    "account": SocialAccount,
+    "url": DetectedUrl,
+}
+KIND_OF_MODEL = {model: kind for kind, model in KINDS.items()}
+_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+_WITH_PLATFORM = {"url", "account"}
+_WITH_INDICATORS = {"url", "case"}
+
+SINCE_CHOICES = [
+    ("", "Any time"),
+    ("15m", "Last 15 minutes"),
+    ("1h", "Last hour"),
+    ("4h", "Last 4 hours"),
+    ("24h", "Last 24 hours"),
+    ("7d", "Last 7 days"),
+]
+_SINCE = {"15m": dt.timedelta(minutes=15), "1h": dt.timedelta(hours=1), "4h": dt.timedelta(hours=4),
+          "24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7)}
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the last row's time, kind and id. Rows strictly "before" it come next."""
+
+    created_at: dt.datetime
+    kind: str
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.created_at.isoformat()}~{self.kind}~{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> "Cursor | None":
+        """The cursor of a ``?before=`` value; None for anything malformed (the first page is shown)."""
+        try:
+            stamp, kind, pk = (text or "").split("~")
+            created_at = dt.datetime.fromisoformat(stamp)
+            if kind not in KINDS or created_at.tzinfo is None:
+                return None
+            return cls(created_at, kind, int(pk))
+        except ValueError:
+            return None
+
+    def older_than(self, kind: str) -> Q:
+        """The rows of ``kind`` that come after this cursor in (newest first, kind, id) order."""
+        rank, mine = _RANK[kind], _RANK[self.kind]
+        if rank < mine:  # same time, earlier kind: already shown
+            return Q(created_at__lt=self.created_at)
+        if rank > mine:
+            return Q(created_at__lte=self.created_at)
+        return Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    platform: object = None
+    indicator: object = None
+    team: str = ""  # "", "mine", "others" or a country code
+    since: str = ""
+    q: str = ""
+
+    def kinds(self) -> list[str]:
+        kinds = [self.kind] if self.kind in KINDS else list(KINDS)
+        if self.platform is not None:
+            kinds = [k for k in kinds if k in _WITH_PLATFORM]
+        if self.indicator is not None:
+            kinds = [k for k in kinds if k in _WITH_INDICATORS]
+        return kinds
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.platform or self.indicator or self.team or self.since or self.q)
+
+
+@dataclass
+class Row:
+    kind: str
+    record: object
+    case: object = None  # the linked case, only when the user may see it
+
+    @property
+    def created_at(self):
+        return self.record.created_at
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.record.created_at, self.kind, self.record.pk)
+
+
+@dataclass
+class FeedPage:
+    rows: list[Row] = field(default_factory=list)
+    next_cursor: Cursor | None = None
+
+
+def _search(kind: str, q: str) -> Q | None:
+    """What ``q`` matches in one kind; None when the kind has nothing to match it against."""
+    if kind == "url":
+        return _search_urls(q)
+    if kind == "account":
+        handle = q.strip().lstrip("@")
+        return Q(handle__icontains=handle) | Q(display_name__icontains=q)
+    if kind == "suspect":
+        return Q(alias__icontains=q)
+    if kind == "case":
+        return Q(title__icontains=q) | Q(reference__iexact=q.strip())
+    if kind == "victim":
+        return Q(code__iexact=q.strip())
+    return None
+
+
+def _search_urls(q: str) -> Q:
+    """URLs matching ``q``. A pasted address ("hxxps://site[.]com/ad/7", defanged or not) is looked
+    up by its host, which is indexed, then by its path; any other text by substring and in notes."""
+    text = refang(q)
+    if "." in text and not any(c.isspace() for c in text):
+        try:
+            url, host = canonical_url(text)
+        except InvalidUrl:
+            pass
+        else:
+            bare = host.removeprefix("www.")
+            match = Q(host__in=[bare, f"www.{bare}"])
+            tail = url.split(host, 1)[1].lstrip(":0123456789")  # the path and query, without a port
+            if tail not in ("", "/"):
+                match &= Q(url__icontains=tail)
+            return match
+    return Q(url__icontains=text) | Q(note__icontains=q)
+
+
+def _queryset(kind: str, *, user, operation, filters: Filters, membership: Membership, cursor: Cursor | None):
+    qs = KINDS[kind].objects.visible_to(user).in_operation(operation)
+    if filters.team == "mine":
+        qs = qs.filter(team=membership.team)
+    elif filters.team == "others":
+        qs = qs.exclude(team=membership.team)
+    elif filters.team:
+        qs = qs.filter(team=filters.team)
+    if filters.since in _SINCE:
+        qs = qs.filter(created_at__gte=timezone.now() - _SINCE[filters.since])
+    if filters.platform is not None:
+        qs = qs.filter(platform=filters.platform)
+    if filters.indicator is not None:
+        qs = qs.filter(indicators=filters.indicator)
+    if filters.q:
+        match = _search(kind, filters.q)
+        if match is None:
+            return None
+        qs = qs.filter(match)
+    if cursor is not None:
+        qs = qs.filter(cursor.older_than(kind))
+    if kind in _WITH_PLATFORM:
+        qs = qs.select_related("platform")
+    if kind in _WITH_INDICATORS:
+        qs = qs.prefetch_related("indicators")
+    return qs.order_by("-created_at", "-pk")
+
+
+def workspace_feed(*, user, operation, membership: Membership, filters: Filters, cursor: Cursor | None = None,
+                   page_size: int = PAGE_SIZE) -> FeedPage:
+    """One page of the findings ``user`` may see in ``operation``, newest first, all kinds merged.
+
+    One bounded query per kind (at most ``page_size + 1`` rows each), merged in Python: the
+    cost does not grow with the size of the operation.
+    """
+    rows = []
+    for kind in filters.kinds():
+        qs = _queryset(kind, user=user, operation=operation, filters=filters, membership=membership, cursor=cursor)
+        if qs is not None:
+            rows.extend(Row(kind, record) for record in qs[: page_size + 1])
+    rows.sort(key=lambda r: (r.record.created_at, -_RANK[r.kind], r.record.pk), reverse=True)
+    page = FeedPage(rows=rows[:page_size])
+    if len(rows) > page_size:
+        page.next_cursor = page.rows[-1].cursor
+    attach_visible_cases(user=user, rows=page.rows)
+    return page
+
+
+def attach_visible_cases(*, user, rows) -> None:
+    """Name the case of each row, but only where the user may see that case.
+
+    A URL is shared with the whole operation while its case may not be: the case's reference
+    and title must not leak through the URL. One query for the whole page.
+    """
+    case_ids = {r.record.case_id for r in rows if getattr(r.record, "case_id", None)}
+    if not case_ids:
+        return
+    cases = Case.objects.visible_to(user).filter(pk__in=case_ids).only("pk", "reference", "title", "team")
+    by_id = {c.pk: c for c in cases}
+    for row in rows:
+        row.case = by_id.get(getattr(row.record, "case_id", None))
+
+
+def linkable_cases(*, user, operation, membership: Membership, limit: int = 100):
+    """The newest open cases a finding can be linked to by this user: those they may change.
+
+    Mirrors rule 5 of the access rule (analysts change their team's records, coordinators
+    anything); ``link_to_case`` checks it again on every write.
+    """
+    qs = Case.objects.visible_to(user).in_operation(operation).exclude(status=Case.Status.CLOSED)
+    if membership.role != Membership.Role.COORDINATOR:
+        qs = qs.filter(team=membership.team)
+    return list(qs.only("pk", "reference", "title", "team").order_by("-created_at")[:limit])
+
+
+def operation_teams(operation) -> list[str]:
+    """The country teams taking part in the operation (for the team filter)."""
+    return sorted(set(Membership.objects.filter(operation=operation).values_list("team", flat=True)))
