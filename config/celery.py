@@ -33,7 +33,8 @@ def enqueue_on_commit(task, *args, **kwargs):
 
     def send():
         try:
-            task.apply_async(args=args, kwargs=kwargs, retry=False)
+            # ignore_result: nobody waits on these, and subscribing to a result would retry Redis.
+            task.apply_async(args=args, kwargs=kwargs, retry=False, ignore_result=True)
         except Exception:  # broker unreachable: the sweep picks the job up later
             logger.warning("could not enqueue %s%r; the periodic sweep will retry", task.name, args, exc_info=True)
 

@@ -75,7 +75,8 @@ start_services() {
         --dir "$SERVICES_DIR" --logfile "$SERVICES_DIR/redis.log" --daemonize yes --pidfile "$SERVICES_DIR/redis.pid"
     "$bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres actionday
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    export PG_BINDIR=$bindir PG_DATA="$SERVICES_DIR/pg/data" PG_PORT=$pg_port REDIS_PORT=$redis_port
+    # The fault tests stop and restart these servers: they find them through these variables.
+    export SERVICES_DIR PG_BINDIR=$bindir PG_DATA="$SERVICES_DIR/pg/data" PG_PORT=$pg_port REDIS_PORT=$redis_port
     export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/actionday"
     export REDIS_URL="redis://127.0.0.1:$redis_port/0"
     log "PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port (in $SERVICES_DIR)"
