@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "operations",
     "platforms",
@@ -186,14 +190,60 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The figures of every active operation, recompiled every minute (reports/tasks.py).
+    "compile-statistics-of-active-operations": {
+        "task": "reports.compile_statistics_of_active_operations",
+        "schedule": 60.0,
+    },
+    # PDF reports stuck in queued (lost enqueue) or running (dead worker) are sent again (reports/building.py).
+    "sweep-reports": {"task": "reports.sweep_reports", "schedule": 60.0},
+}
 
 # --- REST framework -----------------------------------------------------------------------
+# The API under /api/v1/ (config/api_urls.py; plumbing in config/api.py and config/api_defaults.py).
+# Token first, so that a request without credentials is told how to authenticate (401,
+# WWW-Authenticate: Token); session authentication serves the browsable API and keeps its CSRF check.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api_defaults.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.api_defaults.BrowsableAPIRenderer"],
+    # JSON in; the two file uploads (evidence, import) take multipart on their own.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.api_defaults.StableCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "config.api.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ActionDay API",
+    "DESCRIPTION": (
+        "Findings of joint action days against online human trafficking, under the same access rule as the "
+        "pages. Authenticate with `Authorization: Token <key>` (POST /api/v1/token/ while logged in) or a "
+        "session. Every error has the same shape (`code`, `detail`, and `fields`, `rows` or `current` where "
+        "they apply). A POST may carry an `Idempotency-Key` header: a retry with the same key gets the first "
+        "answer again and changes nothing."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # a PATCH of a case requires its version: keep required fields required
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would otherwise send the schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "findings.models.Case.Status",
+        "PlatformCheckStatusEnum": "platforms.models.PlatformCheck.Status",
+        "OperationStatusEnum": "operations.models.Operation.Status",
+        "CountryEnum": "operations.countries.COUNTRY_CHOICES",
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------

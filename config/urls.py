@@ -9,8 +9,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
+    path("", include("findings.import_urls")),
     path("", include("operations.urls")),
     path("", include("findings.urls")),
-    path("", include("platforms.urls")),
     path("operations/<slug:code>/hits/", include("findings.hit_urls")),
+    path("", include("platforms.urls")),
+    path("", include("reports.urls")),
+    path("", include("reports.report_urls")),
 ]

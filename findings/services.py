@@ -18,7 +18,7 @@ from operations.transitions import require_move
 from platforms.models import Platform, PlatformDomain
 
 from .canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
-from .matching import selectors_refresh_later
+from .matching import finding_type, selectors_refresh_later
 from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 
 CASE_MOVES = {
@@ -373,6 +373,7 @@ def finding_update(*, user, finding, **changes):
         current.full_clean()
         current.save()
         audit.record(actor=user, action="alter", obj=current, summary="changed " + ", ".join(changed))
+        selectors_refresh_later(current)
     return current
 
 
@@ -400,4 +401,58 @@ def findings_bulk_log(*, user, operation: Operation, records: list, summary: str
     with transaction.atomic():
         created = model.objects.bulk_create(records, batch_size=1000)
         record_many(actor=user, action="collect", objects=created, summary=summary)
+        _selectors_store_for_new(created)
     return created
+
+
+def _selectors_store_for_new(findings) -> None:
+    """What ``selectors_refresh_later_many`` does, for findings that were just created and so have
+    no selectors yet: the same selectors, stored with one insert instead of a transaction per
+    finding, and one matching job after the commit."""
+    from config.celery import enqueue_on_commit
+
+    from .models import Selector
+    from .tasks import match_selectors_sweep
+
+    rows = []
+    for finding, wanted in zip(findings, _selectors_wanted_many(findings), strict=True):
+        links = {"case_id": finding.case_id, f"{finding_type(finding)}_id": finding.pk}
+        rows += [
+            Selector(operation_id=finding.operation_id, team=finding.team, created_by_id=finding.created_by_id,
+                     kind=found.kind, value=found.value, **links)
+            for found in sorted(wanted)
+        ]
+    if rows:
+        Selector.objects.bulk_create(rows, batch_size=1000)
+        enqueue_on_commit(match_selectors_sweep)
+
+
+def _selectors_wanted_many(findings) -> list[set]:
+    """``matching.selectors_wanted`` of each finding, reading the platform catalogue once for all of
+    them rather than once per finding (10,000 imported URLs would otherwise be 10,000 queries)."""
+    from .matching import _texts, platform_key
+    from .selectors import URL_HOST, handle_selector, phone_region, selectors_in_text, url_selectors
+
+    keys, everything = {}, []
+    for finding in findings:
+        region = phone_region(finding.team)
+        found = set()
+        for text in _texts(finding):
+            found |= selectors_in_text(text, region=region)
+        if isinstance(finding, DetectedUrl):
+            found |= url_selectors(finding.url)
+        elif isinstance(finding, SocialAccount):
+            if finding.platform_id not in keys:
+                keys[finding.platform_id] = platform_key(finding.platform)
+            selector = handle_selector(keys[finding.platform_id], finding.handle)
+            if selector:
+                found.add(selector)
+        everything.append(found)
+    # A platform in the catalogue is monitored by every team: its host is no lead.
+    catalogue = set(PlatformDomain.objects.values_list("domain", flat=True))
+
+    def lead(found) -> bool:
+        hosts = platform_host_candidates(found.value) or [found.value]
+        return found.kind != URL_HOST or not catalogue.intersection(hosts)
+
+    return [{f for f in found if lead(f)} for found in everything]

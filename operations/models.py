@@ -62,6 +62,8 @@ class Operation(models.Model):
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_operations")
     agencies = models.ManyToManyField(Agency, through="Participation", related_name="operations")
     created_at = models.DateTimeField(default=timezone.now)
+    # The figures the coordinator publishes, in order (keys of reports.statistics.FIGURES).
+    headline_figures = models.JSONField(default=list, blank=True)
 
     objects = OperationQuerySet.as_manager()
 
@@ -142,3 +144,25 @@ class TeamOwned(models.Model):
         abstract = True
         # The country-team rule is a plain indexed filter: operation first, then team.
         indexes = [models.Index(fields=["operation", "team"], name="%(class)s_op_team")]
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to an API POST sent with an ``Idempotency-Key`` header (config/idempotency.py).
+
+    A retry with the same key from the same user gets this answer again and changes nothing. The
+    row is written in the same transaction as the request's changes, so either both exist or neither.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, path and body: the same key sent with another request is a client error.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self):
+        return f"{self.key} ({self.user_id})"

@@ -32,7 +32,7 @@ def operation_detail(request, code):
         "membership": membership,
         "team_name": country_name(membership.team),
         "participations": participations,
-        "countries": [country_name(c) for c in countries],
+        "countries": sorted(country_name(c) for c in countries),
         "experts": sum(p.experts for p in participations),
         "focus_tags": [tag.name for tag in operation.focus_tags.all()],
     }

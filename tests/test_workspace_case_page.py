@@ -85,10 +85,11 @@ def test_sharing_with_someone_who_is_not_a_prosecutor_is_refused_with_a_message(
     assert not CaseUserObjectPermission.objects.exists()
 
 
-def test_prosecutor_reads_a_shared_case_without_any_form(client, cast):
+def test_prosecutor_reads_a_shared_case_with_no_form_but_the_case_file_request(client, cast):
     family = cast.family_of(cast.de)
     findings.case_share_with_prosecutor(user=cast.de, case=family["case"], prosecutor=cast.prosecutor)
     client.force_login(cast.prosecutor)
     html = client.get(case_url(cast, family["case"])).content.decode()
     assert family["suspect"].alias in html and family["evidence"].sha256 in html
-    assert "<form" not in html.split("</header>", 1)[1]  # no form besides the log-out button
+    forms = html.split("</header>", 1)[1].split("<form")[1:]  # besides the log-out button
+    assert len(forms) == 1 and "Build case file (PDF)" in forms[0]  # a prosecutor reads, and asks for the file

@@ -1,0 +1,129 @@
+"""The API: resources under /api/v1/, the OpenAPI schema, Swagger UI and ReDoc (served from our
+own static files by drf-spectacular-sidecar; no outside host).
+
+A resource is one line in RESOURCES; a view outside the router one line in EXTRA_PATHS. To come:
+
+    ("hits", findings.hit_api.HitViewSet, "hit"),            # cross-border hits
+    ("reports", reports.api.ReportViewSet, "report"),        # PDF reports
+    path("v1/operations/<int:pk>/statistics/", reports.api.StatisticsView.as_view(), name="operation-statistics")
+
+Base them on ``config.api.ApiViewSet`` / ``ApiView``: one transaction per write, the Idempotency-Key,
+the error shape and its documentation come with it.
+"""
+
+import functools
+from pathlib import Path
+
+import drf_spectacular_sidecar
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.urls import include, path, re_path, reverse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from audit.api import AuditEventViewSet
+from findings.api import (
+    CaseViewSet,
+    EvidenceViewSet,
+    IndicatorViewSet,
+    SocialAccountViewSet,
+    SuspectViewSet,
+    UrlViewSet,
+    VictimViewSet,
+)
+from operations.api import AgencyViewSet, OperationViewSet
+from platforms.api import PlatformCheckViewSet, PlatformViewSet
+
+from .api import TokenView, not_found
+
+app_name = "api"
+
+RESOURCES = [
+    ("operations", OperationViewSet, "operation"),
+    ("agencies", AgencyViewSet, "agency"),
+    ("platforms", PlatformViewSet, "platform"),
+    ("platform-checks", PlatformCheckViewSet, "platform-check"),
+    ("cases", CaseViewSet, "case"),
+    ("suspects", SuspectViewSet, "suspect"),
+    ("victims", VictimViewSet, "victim"),
+    ("urls", UrlViewSet, "url"),
+    ("social-accounts", SocialAccountViewSet, "social-account"),
+    ("evidence", EvidenceViewSet, "evidence"),
+    ("indicators", IndicatorViewSet, "indicator"),
+    ("audit-events", AuditEventViewSet, "audit-event"),
+]
+
+EXTRA_PATHS = [
+    path("v1/token/", TokenView.as_view(), name="token"),
+]
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False  # one URL per resource: /cases/, not also /cases.json
+
+
+router = Router()
+for prefix, viewset, basename in RESOURCES:
+    router.register(prefix, viewset, basename=basename)
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    template_name = "api/swagger_ui.html"
+    url_name = "api:schema"
+
+
+# ReDoc's bundle shows its vendor's logo from the vendor's host, under a link to the vendor's site.
+# We serve the bundle with both pointing nowhere (the image then hides itself), and hide the credit.
+_REDOC_BUNDLE = Path(drf_spectacular_sidecar.__file__).parent / "static/drf_spectacular_sidecar/redoc/bundles"
+_REDOC_OUTSIDE = [
+    (b'src:"https://cdn.redoc.ly/redoc/logo-mini.svg"', b'src:"data:,"'),
+    (b'href:"https://redocly.com/redoc/"', b'href:"#redoc-credit"'),
+]
+
+
+@functools.cache
+def _redoc_standalone() -> bytes:
+    bundle = (_REDOC_BUNDLE / "redoc.standalone.js").read_bytes()
+    for outside, inside in _REDOC_OUTSIDE:
+        if outside not in bundle:  # a new sidecar version: look again before serving it
+            raise ImproperlyConfigured("drf-spectacular-sidecar's ReDoc changed: check _REDOC_OUTSIDE")
+        bundle = bundle.replace(outside, inside)
+    return bundle
+
+
+def redoc_bundle(request):
+    response = HttpResponse(_redoc_standalone(), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+class RedocView(SpectacularRedocView):
+    template_name = "api/redoc.html"
+    url_name = "api:schema"
+
+    @staticmethod
+    def _redoc_standalone():
+        return reverse("api:redoc-bundle")
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Belt and braces: the page loads nothing from elsewhere. (ReDoc writes its styles at run time.)
+        response["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:"
+        )
+        return response
+
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    *EXTRA_PATHS,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The documentation pages are for people: send them to the login page rather than answer 401.
+    path("docs/", login_required(SwaggerView.as_view()), name="docs"),
+    path("redoc/", login_required(RedocView.as_view()), name="redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
+    re_path(r"^.*$", not_found),  # last: any other address under /api/ gets the API's 404
+]

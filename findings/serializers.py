@@ -1,0 +1,381 @@
+"""What the API says about findings, and what it takes in: shapes only.
+
+Output serializers describe a record; input serializers parse a request for one service call.
+Ids of related records are looked up among those the user may see (``visible_to``), so an id of
+someone else's case is "does not exist", exactly like a missing one.
+"""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from operations.countries import COUNTRY_CHOICES
+from operations.models import Operation
+from platforms.models import Platform
+
+from .canonical import defang
+from .models import Case, DetectedUrl, Evidence, ExploitationType, Indicator, PossibleVictim, SocialAccount, Suspect
+
+
+class VisibleIdField(serializers.PrimaryKeyRelatedField):
+    """The id of a record the requesting user may see; any other id is refused as not existing."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        kwargs.setdefault("queryset", model.objects.none())  # for the schema; requests use get_queryset
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except (ValueError, TypeError, OverflowError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        except self.model.DoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "description", "exploitation_type", "active"]
+
+
+class _RelatedNamesField(serializers.ListField):
+    """A list of names in, and out of a related manager too (the browsable API shows a record's form)."""
+
+    attribute = "name"
+
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        return [getattr(item, self.attribute, item) for item in items]
+
+
+class FocusTagNamesField(_RelatedNamesField):
+    child = serializers.CharField(max_length=80)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "Names of the operation's focus tags.")
+        super().__init__(**kwargs)
+
+
+class IndicatorCodesField(_RelatedNamesField):
+    """Indicator codes of the taxonomy (GET /api/v1/indicators/)."""
+
+    child = serializers.SlugField(max_length=60)
+    attribute = "code"
+
+    def to_internal_value(self, data):
+        codes = set(super().to_internal_value(data))
+        indicators = list(Indicator.objects.filter(code__in=codes))
+        unknown = codes - {i.code for i in indicators}
+        if unknown:
+            raise serializers.ValidationError(f"Unknown indicator code(s): {', '.join(sorted(unknown))}.")
+        return indicators
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    """What every finding carries: where it belongs, who logged it, when."""
+
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        fields = ["id", "operation", "team", "created_by", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class CaseSerializer(FindingSerializer):
+    indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    focus_tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Case
+        fields = [
+            *FindingSerializer.Meta.fields,
+            "reference", "title", "summary", "exploitation_type", "status", "source_reliability",
+            "information_assessment", "handling_code", "handling_restrictions", "referred_to",
+            "indicators", "focus_tags", "version",
+        ]
+        read_only_fields = fields
+
+
+# Read-only choice fields lose their blank choice in the schema unless it is declared.
+def _blank_country():
+    return serializers.ChoiceField(choices=COUNTRY_CHOICES, allow_blank=True, read_only=True)
+
+
+class SuspectSerializer(FindingSerializer):
+    nationality = _blank_country()
+
+    class Meta:
+        model = Suspect
+        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes"]
+        read_only_fields = fields
+
+
+class VictimSerializer(FindingSerializer):
+    nationality = _blank_country()
+
+    class Meta:
+        model = PossibleVictim
+        fields = [
+            *FindingSerializer.Meta.fields,
+            "case", "code", "nationality", "sex", "age_band", "is_minor", "notes", "duplicate_of",
+        ]
+        read_only_fields = fields
+
+
+class UrlSerializer(FindingSerializer):
+    url_defanged = serializers.SerializerMethodField(help_text="The inert form to show people: hxxps://host[.]tld/…")
+    platform_name = serializers.CharField(source="platform.name", read_only=True, allow_null=True, default=None)
+    indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = DetectedUrl
+        fields = [
+            *FindingSerializer.Meta.fields,
+            "case", "url", "url_defanged", "host", "platform", "platform_name", "indicators", "note",
+        ]
+        read_only_fields = fields
+
+    def get_url_defanged(self, record) -> str:
+        return defang(record.url)
+
+
+class SocialAccountSerializer(FindingSerializer):
+    platform_name = serializers.CharField(source="platform.name", read_only=True)
+
+    class Meta:
+        model = SocialAccount
+        fields = [
+            *FindingSerializer.Meta.fields,
+            "case", "platform", "platform_name", "handle", "display_name", "note",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(FindingSerializer):
+    captured_by = serializers.CharField(source="captured_by.username", read_only=True)
+    source_url_defanged = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField(help_text="Where the file itself is served (as an attachment).")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            *FindingSerializer.Meta.fields,
+            "case", "suspect", "victim", "url", "account", "sha256", "size", "content_type", "original_name",
+            "description", "source_url", "source_url_defanged", "captured_at", "captured_by", "download",
+        ]
+        read_only_fields = fields
+
+    def get_source_url_defanged(self, record) -> str:
+        return defang(record.source_url)
+
+    def get_download(self, record) -> str:
+        return reverse("api:evidence-download", args=[record.pk])
+
+
+# --- input ----------------------------------------------------------------------------------------
+
+
+class NewFindingSerializer(serializers.Serializer):
+    operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
+
+
+class CaseLinkField(VisibleIdField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", "Id of a case of the same operation, or null.")
+        super().__init__(Case, **kwargs)
+
+
+class CaseCreateSerializer(NewFindingSerializer):
+    title = serializers.CharField(max_length=200)
+    exploitation_type = serializers.ChoiceField(choices=ExploitationType.choices)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    source_reliability = serializers.ChoiceField(choices=Case.SourceReliability.choices, required=False)
+    information_assessment = serializers.ChoiceField(choices=Case.InformationAssessment.choices, required=False)
+    handling_code = serializers.ChoiceField(choices=Case.HandlingCode.choices, required=False)
+    handling_restrictions = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    focus_tags = FocusTagNamesField()
+    indicators = IndicatorCodesField(required=False)
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read. If the case changed since, nothing is saved (409)."
+    )
+    title = serializers.CharField(max_length=200, required=False)
+    exploitation_type = serializers.ChoiceField(choices=ExploitationType.choices, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    source_reliability = serializers.ChoiceField(choices=Case.SourceReliability.choices, required=False)
+    information_assessment = serializers.ChoiceField(choices=Case.InformationAssessment.choices, required=False)
+    handling_code = serializers.ChoiceField(choices=Case.HandlingCode.choices, required=False)
+    handling_restrictions = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    focus_tags = FocusTagNamesField()
+    indicators = IndicatorCodesField(required=False)
+
+
+class CaseReferSerializer(serializers.Serializer):
+    referred_to = serializers.CharField(max_length=200, help_text="The authority the case is handed to.")
+
+
+class CaseShareSerializer(serializers.Serializer):
+    team = serializers.ChoiceField(
+        choices=COUNTRY_CHOICES, required=False, help_text="A country team of the operation."
+    )
+    prosecutor = serializers.CharField(
+        max_length=150, required=False, help_text="User name of a prosecutor of the operation."
+    )
+
+    def validate(self, attrs):
+        if ("team" in attrs) == ("prosecutor" in attrs):
+            raise serializers.ValidationError("Give either a team or a prosecutor.")
+        return attrs
+
+
+class CaseSharesSerializer(serializers.Serializer):
+    teams = serializers.ListField(child=serializers.CharField())
+    prosecutors = serializers.ListField(child=serializers.CharField(), help_text="User names.")
+
+
+class SuspectCreateSerializer(NewFindingSerializer):
+    alias = serializers.CharField(max_length=200)
+    case = CaseLinkField()
+    role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
+    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class SuspectUpdateSerializer(serializers.Serializer):
+    alias = serializers.CharField(max_length=200, required=False)
+    case = CaseLinkField()
+    role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
+    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class VictimCreateSerializer(NewFindingSerializer):
+    case = CaseLinkField()
+    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
+    age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
+    is_minor = serializers.BooleanField(required=False, help_text="Set by itself for the bands under 18.")
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class VictimUpdateSerializer(serializers.Serializer):
+    case = CaseLinkField()
+    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
+    age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
+    is_minor = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class UrlCreateSerializer(NewFindingSerializer):
+    url = serializers.CharField(
+        max_length=4096, help_text="As pasted: defanged forms (hxxps://host[.]tld) are accepted and stored canonical."
+    )
+    case = CaseLinkField()
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class UrlUpdateSerializer(serializers.Serializer):
+    case = CaseLinkField()
+    note = serializers.CharField(required=False, allow_blank=True)
+    indicators = IndicatorCodesField(required=False)
+
+
+class SocialAccountCreateSerializer(NewFindingSerializer):
+    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all(), help_text="Id in the catalogue.")
+    handle = serializers.CharField(max_length=300, help_text="@name, name or a profile URL.")
+    case = CaseLinkField()
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class SocialAccountUpdateSerializer(serializers.Serializer):
+    case = CaseLinkField()
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, help_text="Hashed (SHA-256) and typed by the server.")
+    operation = VisibleIdField(Operation, required=False, help_text="Needed when the file documents no finding.")
+    case = VisibleIdField(Case, required=False)
+    suspect = VisibleIdField(Suspect, required=False)
+    victim = VisibleIdField(PossibleVictim, required=False)
+    url = VisibleIdField(DetectedUrl, required=False)
+    account = VisibleIdField(SocialAccount, required=False)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    source_url = serializers.CharField(max_length=2048, required=False, allow_blank=True)
+    captured_at = serializers.DateTimeField(required=False, help_text="When it was captured; now if not given.")
+
+    FINDINGS = ("case", "suspect", "victim", "url", "account")
+
+    def validate(self, attrs):
+        findings = [attrs[name] for name in self.FINDINGS if attrs.get(name) is not None]
+        if len(findings) > 1:
+            raise serializers.ValidationError(
+                "A file documents at most one finding: give one of " + ", ".join(self.FINDINGS)
+            )
+        operation = attrs.get("operation")
+        if not findings and operation is None:
+            raise serializers.ValidationError("Give the finding the file documents, or the operation.")
+        if findings and operation is not None and findings[0].operation_id != operation.pk:
+            raise serializers.ValidationError("The finding belongs to another operation.")
+        attrs["finding"] = findings[0] if findings else None
+        return attrs
+
+
+class EvidenceUpdateSerializer(serializers.Serializer):
+    case = CaseLinkField(help_text="Evidence is never edited; only the case it hangs off may change.")
+
+
+class CaseBundleSerializer(serializers.Serializer):
+    """A case with everything hanging off it that the user may see, for a case file."""
+
+    format = serializers.CharField(help_text="actionday-case-bundle/1")
+    exported_at = serializers.DateTimeField()
+    exported_by = serializers.CharField()
+    handling_code = serializers.CharField(help_text="Applies to everything in the bundle.")
+    case = CaseSerializer()
+    suspects = SuspectSerializer(many=True)
+    victims = VictimSerializer(many=True)
+    urls = UrlSerializer(many=True)
+    social_accounts = SocialAccountSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+    shared_with_teams = serializers.ListField(child=serializers.CharField())
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["urls", "social-accounts", "suspects", "victims"])
+    file = serializers.FileField(help_text="CSV with a header row, or a JSON array of objects (UTF-8).")
+    format = serializers.ChoiceField(
+        choices=["csv", "json"], required=False, help_text="Guessed from the file name and content if not given."
+    )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    rows = serializers.IntegerField(help_text="Data rows in the file.")
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField(help_text="Rows your team had logged already (or repeated in the file).")
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField(allow_null=True, help_text="Line of the file where the row starts.")
+    field = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField()
