@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular import authentication
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, views, viewsets
@@ -183,6 +184,12 @@ _ERROR_DESCRIPTIONS = {
     "404": "No such record — or one the user may not see: both get the same answer.",
     "422": "This Idempotency-Key was already used for a different request.",
 }
+
+
+class SessionScheme(authentication.SessionScheme):
+    """Our session authentication (it also requires the second factor) is documented as a session cookie."""
+
+    target_class = "config.api_defaults.SessionAuthentication"
 
 
 _STANDARD_ACTIONS = {"list", "retrieve", "create", "update", "partial_update", "destroy", None}

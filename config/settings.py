@@ -10,11 +10,13 @@ Two shapes, chosen on purpose:
   must stop the start, never silently fall back to the embedded shape.
 """
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +68,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "operations",
     "platforms",
     "findings",
@@ -75,14 +81,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (SECURE_CSP below) on every answer, static files and errors included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A lost database connection anywhere inside (sessions, auth, views): 503 "database unavailable, try again".
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (django-otp) ...
+    "django_otp.middleware.OTPMiddleware",
+    # ... and no page or API call but logging in and the two-factor pages before it did (operations/two_factor.py).
+    "operations.auth_middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the "account locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +137,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before its password is even checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -154,6 +172,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILES_ROOT = Path(env.str("FILES_ROOT", default=str(DATA_DIR / "files")))
 # Evidence uploads above this size are refused while they stream, before they fill a disk.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=100) * 1024 * 1024
+# Personal data of an operation closed this many days ago is erased (findings/retention.py); 0: never.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=730)
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 
 STORAGES = {
@@ -207,7 +227,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.api_defaults.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "config.api_defaults.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.api_defaults.BrowsableAPIRenderer"],
@@ -222,10 +242,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ActionDay API",
     "DESCRIPTION": (
         "Findings of joint action days against online human trafficking, under the same access rule as the "
-        "pages. Authenticate with `Authorization: Token <key>` (POST /api/v1/token/ while logged in) or a "
-        "session. Every error has the same shape (`code`, `detail`, and `fields`, `rows` or `current` where "
-        "they apply). A POST may carry an `Idempotency-Key` header: a retry with the same key gets the first "
-        "answer again and changes nothing."
+        "pages. Authenticate with `Authorization: Token <key>` (POST /api/v1/token/ while logged in; tokens are "
+        "for accounts with a confirmed authenticator app) or a session that has passed the second factor. Every "
+        "error has the same shape (`code`, `detail`, and `fields`, `rows` or `current` where they apply). A POST "
+        "may carry an `Idempotency-Key` header: a retry with the same key gets the first answer again and changes "
+        "nothing."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -243,10 +264,54 @@ SPECTACULAR_SETTINGS = {
         "PlatformCheckStatusEnum": "platforms.models.PlatformCheck.Status",
         "OperationStatusEnum": "operations.models.Operation.Status",
         "CountryEnum": "operations.countries.COUNTRY_CHOICES",
+        # Three models have a "kind": each its own name (manage.py check --deploy warns otherwise).
+        "AgencyKindEnum": "operations.models.Agency.Kind",
+        "ReportKindEnum": "reports.models.Report.Kind",
+        "SelectorKindEnum": "findings.models.Selector.Kind",
     },
 }
 
 # --- Security -----------------------------------------------------------------------------
+# Two factors for everyone (operations/two_factor.py): a password, then a TOTP code from an
+# authenticator app (or a one-time recovery code). Nothing but logging in is reachable before.
+OTP_TOTP_ISSUER = "ActionDay"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret or a recovery code
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, that
+# username is locked for LOGIN_LOCKOUT_MINUTES, from every address. Only that username: colleagues
+# behind the same office address keep logging in. `manage.py axes_reset_username <name>` unlocks early.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks to lock out by address too. We don't, on purpose: a national unit often reaches
+    # us from one gateway address, and locking it would lock out every colleague behind it — a
+    # lockout must block no other user. An attacker cannot change the username of the account under
+    # attack, so per-username locking is not bypassed by rotating addresses, browsers or cookies.
+    "axes.W006",
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "operations.auth_views.locked_out"  # 429 with registration/locked_out.html
+
+# A session ends after SESSION_IDLE_MINUTES without a request; every request pushes the end back.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Content-Security-Policy in every mode, so that development and the tests see what production
+# sends: our own scripts, styles and images only, no inline script or style, no plugins, never
+# framed, forms post only here. One page relaxes it for itself: ReDoc (config/api_urls.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -258,6 +323,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix: browsers take these cookies only over HTTPS, from this very host, for the
+    # whole site — a neighbouring subdomain cannot plant a session or CSRF cookie.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP from inside the network
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -270,7 +339,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes tells of every login at INFO; failures that lock an account come at WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Say the embedded shape out loud, once per process start (not again in runserver's reloader child).

@@ -8,21 +8,25 @@ record is "not found", like a missing one), every write is one service call of
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-import audit
+from audit.consultation import HEADER as JUSTIFICATION_HEADER
+from audit.consultation import MAX_LENGTH as JUSTIFICATION_MAX_LENGTH
+from audit.consultation import MIN_LENGTH as JUSTIFICATION_MIN_LENGTH
+from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
+from audit.consultation import clean_justification, record_consultation
 from config.api import ApiViewSet, EditConflictErrorSerializer, ErrorSerializer
 from operations.access import require_change
 
 from . import services
-from .evidence import ACTIVE_CONTENT_TYPES, EvidenceSizeLimitHandler, evidence_attach, size_limit_message
+from .evidence import EvidenceSizeLimitHandler, evidence_attach, size_limit_message
 from .exports import case_bundle, export_csv
 from .filters import CaseFilter, EvidenceFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
 from .models import Case, DetectedUrl, Evidence, Indicator, PossibleVictim, SocialAccount, Suspect
@@ -120,6 +124,17 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
             services.indicators_set(user=request.user, finding=record, indicators=indicators)
         return self.answer(record)
 
+    def retrieve(self, request, *args, **kwargs):
+        """One record, and the consultation recorded in the audit trail."""
+        record = self.get_object()
+        record_consultation(user=request.user, obj=record, summary=f"{record._meta.verbose_name} read through the API",
+                            justification=self.justification(request))
+        return Response(self.get_serializer(record).data)
+
+    def justification(self, request) -> str:
+        """Why the record is read; only victims' records ask (see VictimViewSet)."""
+        return ""
+
     def destroy(self, request, *args, **kwargs):
         services.finding_delete(user=request.user, finding=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -158,7 +173,8 @@ def finding_schema(name, output, create=None, update=None, extra=None):
         )
     if update:
         views["partial_update"] = extend_schema(summary=f"Change one of the {name}", request=update, responses=output)
-    return extend_schema_view(**views, **(extra or {}))
+    views.update(extra or {})
+    return extend_schema_view(**views)
 
 
 # --- cases -------------------------------------------------------------------------------------------
@@ -308,9 +324,44 @@ class SuspectViewSet(FindingViewSet):
         return services.suspect_log(user=self.request.user, **data), True
 
 
-@finding_schema("possible victims", VictimSerializer, VictimCreateSerializer, VictimUpdateSerializer)
+class JustificationRequired(APIException):
+    status_code = 428
+    default_code = "justification_required"
+    default_detail = (
+        f"Reading a possible victim's record needs a justification: say why in the {JUSTIFICATION_HEADER} header "
+        f"(ASCII) or the `{JUSTIFICATION_PARAMETER}` query parameter, at least {JUSTIFICATION_MIN_LENGTH} characters. "
+        "It is recorded in the audit trail with your name."
+    )
+
+
+VICTIM_READ = extend_schema(
+    summary="Read one of the possible victims (with a justification)",
+    description=(
+        "A possible victim's record is read only with a reason, recorded in the audit trail with the reader's name "
+        f"(Article 25 of the Law Enforcement Directive): send it in the `{JUSTIFICATION_HEADER}` header or the "
+        f"`{JUSTIFICATION_PARAMETER}` query parameter, {JUSTIFICATION_MIN_LENGTH} to {JUSTIFICATION_MAX_LENGTH} "
+        "characters. Without one the answer is 428 (`justification_required`); one too short or too long is 400. "
+        "A record the user may not see is 404 either way. Name no one in it: the trail keeps it after the record "
+        "is erased."
+    ),
+    parameters=[
+        OpenApiParameter(JUSTIFICATION_HEADER, str, OpenApiParameter.HEADER, required=False,
+                         description="Why the record is read (ASCII)."),
+        OpenApiParameter(JUSTIFICATION_PARAMETER, str, OpenApiParameter.QUERY, required=False,
+                         description=f"Why the record is read, when the {JUSTIFICATION_HEADER} header is not sent."),
+    ],
+    responses={200: VictimSerializer, 400: ErrorSerializer, 428: ErrorSerializer},
+)
+
+
+@finding_schema("possible victims", VictimSerializer, VictimCreateSerializer, VictimUpdateSerializer,
+                extra={"retrieve": VICTIM_READ})
 class VictimViewSet(FindingViewSet):
-    """Possible victims, known by a pseudonymous code. Seen by other teams when their case is shared."""
+    """Possible victims, known by a pseudonymous code. Seen by other teams when their case is shared.
+
+    Reading one record needs a justification (``X-Justification`` or ``?justification=``), recorded in the
+    audit trail; the API keeps no session, so every read brings its own.
+    """
 
     model = PossibleVictim
     export_kind = "victims"
@@ -321,6 +372,12 @@ class VictimViewSet(FindingViewSet):
 
     def perform_create(self, data):
         return services.victim_log(user=self.request.user, **data), True
+
+    def justification(self, request) -> str:
+        text = request.headers.get(JUSTIFICATION_HEADER) or request.query_params.get(JUSTIFICATION_PARAMETER) or ""
+        if not text.strip():
+            raise JustificationRequired()
+        return clean_justification(text)  # ValidationError: 400 with the reason
 
 
 @finding_schema("detected URLs", UrlSerializer, UrlCreateSerializer, UrlUpdateSerializer)
@@ -426,26 +483,10 @@ class EvidenceViewSet(FindingViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        from .downloads import download_name
+        from .downloads import evidence_response
 
-        evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        with transaction.atomic():
-            audit.record(actor=request.user, action="consult", obj=evidence, summary="evidence file downloaded")
         # Always an inert attachment: the browser stores it, never renders it here.
-        content_type = "application/octet-stream"
-        response = FileResponse(handle, as_attachment=True, filename=download_name(evidence), content_type=content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        response["X-Evidence-SHA256"] = evidence.sha256
-        response["X-Evidence-Content-Type"] = (
-            "application/octet-stream" if evidence.content_type in ACTIVE_CONTENT_TYPES else evidence.content_type
-        )
-        return response
+        return evidence_response(user=request.user, evidence=self.get_object(), content_type="application/octet-stream")
 
 
 # --- reference data --------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ _REFANG = [
     (re.compile(r"\[at\]|\(at\)", re.I), "@"),
 ]
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_eid|igshid)$", re.I)
-_BARE_SCHEME = re.compile(r"^([a-z][a-z0-9+-]*):(?!\d)", re.I)
+# "mailto:x@y.example", "javascript:…": a scheme. "host:8080/path" is not: a port is digits up to the path.
+_BARE_SCHEME = re.compile(r"^([a-z][a-z0-9+-]*):(?!\d+(?:[/?#]|$))", re.I)
 _HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
@@ -53,6 +54,8 @@ def canonical_url(raw: str) -> tuple[str, str]:
         scheme = _BARE_SCHEME.match(text)
         if scheme:  # "javascript:…", "mailto:…": a scheme, not a host with a port
             raise InvalidUrl(f"scheme “{scheme.group(1).lower()}” is not http or https")
+        if "@" in text.split("/", 1)[0]:  # "x@y.example": an e-mail address, not the site y.example
+            raise InvalidUrl("an e-mail address, not a web address")
         text = "https://" + text
     try:
         parts = urlsplit(text)

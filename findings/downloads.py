@@ -17,6 +17,31 @@ def download_name(evidence: Evidence) -> str:
     return name or f"evidence-{evidence.sha256[:12]}"
 
 
+def evidence_response(*, user, evidence: Evidence, content_type: str | None = None) -> FileResponse:
+    """The evidence file as an inert attachment with its SHA-256, the download recorded in the audit trail.
+
+    The caller has read ``evidence`` through ``visible_to``. ``content_type``: what to send instead of
+    the file's own type (the API always sends ``application/octet-stream``); markup (a saved page) is
+    never handed to the browser as markup, even by mistake. Raises Http404 when the file is missing.
+    """
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this evidence is missing from storage.") from None
+    with transaction.atomic():
+        audit.record(actor=user, action="consult", obj=evidence, summary="evidence file downloaded")
+    safe_type = "application/octet-stream" if evidence.content_type in ACTIVE_CONTENT_TYPES else evidence.content_type
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(evidence), content_type=content_type or safe_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Evidence-SHA256"] = evidence.sha256
+    response["X-Evidence-Content-Type"] = safe_type
+    return response
+
+
 @login_required_keep_form
 @require_GET
 def evidence_download(request, code, pk):
@@ -24,19 +49,4 @@ def evidence_download(request, code, pk):
     evidence = Evidence.objects.visible_to(request.user).in_operation(desk.operation).filter(pk=pk).first()
     if evidence is None:
         raise Http404("No such evidence.")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file of this evidence is missing from storage.") from None
-    with transaction.atomic():
-        audit.record(actor=request.user, action="consult", obj=evidence, summary="evidence file downloaded")
-    # Markup (a saved page) is never handed to the browser as markup, even by mistake.
-    content_type = (
-        "application/octet-stream" if evidence.content_type in ACTIVE_CONTENT_TYPES else evidence.content_type
-    )
-    response = FileResponse(handle, as_attachment=True, filename=download_name(evidence), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Evidence-SHA256"] = evidence.sha256
-    return response
+    return evidence_response(user=request.user, evidence=evidence)

@@ -26,7 +26,12 @@ _SIGNATURES = [
     ("video/webm", b"\x1a\x45\xdf\xa3"),
     ("application/zip", b"PK\x03\x04"),
 ]
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml")
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<!--")
+# The rest of the WHATWG MIME-sniffing table: what a browser would take for HTML, whatever the name says,
+# when one of these tags opens the file (followed by a space, a slash or ">").
+_HTML_TAGS = (b"<iframe", b"<h1", b"<div", b"<font", b"<table", b"<a", b"<style", b"<title", b"<b", b"<br", b"<p",
+              b"<img", b"<object", b"<embed", b"<math")
+_TAG_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r", b"\x0c")
 
 
 def sniff_content_type(head: bytes) -> str:
@@ -39,7 +44,9 @@ def sniff_content_type(head: bytes) -> str:
     if head[4:8] == b"ftyp":
         return "video/mp4"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith(_HTML_MARKERS):
+    if lowered.startswith(_HTML_MARKERS) or any(
+        lowered.startswith(tag) and lowered[len(tag):len(tag) + 1] in _TAG_ENDS for tag in _HTML_TAGS
+    ):
         return "text/html"
     if lowered.startswith(b"mime-version:") or b"\nmime-version:" in lowered[:2048]:
         return "multipart/related"  # a saved page (MHTML)

@@ -1,7 +1,7 @@
 """Exports: what the user may see as CSV, and one case as a JSON bundle.
 
 Both start from querysets already narrowed by ``visible_to``; nothing here decides who sees
-what. Each export is recorded in the audit trail as a consultation.
+what. Each export is recorded in the audit trail as a disclosure.
 
 CSV is written for spreadsheets: addresses are defanged (an import takes them back as they
 are), and a cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with
@@ -107,8 +107,12 @@ class _Echo:
         return value
 
 
-def csv_rows(kind: str, queryset) -> Iterator[str]:
-    """The lines of the CSV export of ``queryset`` (already visible_to-filtered), header first."""
+def csv_rows(kind: str, queryset, *, user=None) -> Iterator[str]:
+    """The lines of the CSV export of ``queryset`` (already visible_to-filtered), header first.
+
+    A URL or account is shared with the whole operation, the case it hangs off is not: the case
+    column names only cases ``user`` may see.
+    """
     columns = COLUMNS[kind] + COMMON
     select, prefetch = _RELATED[kind]
     queryset = queryset.select_related("operation", "created_by", *select)
@@ -120,21 +124,36 @@ def csv_rows(kind: str, queryset) -> Iterator[str]:
     # connection while the response streams, and memory stays flat for any size of export.
     queryset, last = queryset.order_by("pk"), 0
     while chunk := list(queryset.filter(pk__gt=last)[:2000]):
+        if user is not None and "case" in select:
+            case_ids = {record.case_id for record in chunk if record.case_id}
+            hidden = case_ids - set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+            for record in chunk:
+                if record.case_id in hidden:
+                    record.case = None  # in memory only: this row does not name the case
         for record in chunk:
             yield writer.writerow([_cell(value(record)) for _, value in columns])
         last = chunk[-1].pk
 
 
 def export_csv(*, user, kind: str, queryset, operation=None) -> Iterable[str]:
-    """Record the export as a consultation and return its lines (streamed)."""
-    audit.record(
-        actor=user,
-        action="consult",
-        operation=operation,
-        object_type=MODELS[kind]._meta.label_lower,
-        summary=f"{kind} exported as CSV",
-    )
-    return csv_rows(kind, queryset)
+    """Record the export as a disclosure (the records leave the system) and return its lines (streamed).
+
+    One event per operation and country team whose records the export holds, so that each team and
+    each operation's coordinators find it in their part of the trail.
+    """
+    if operation is not None:
+        queryset = queryset.filter(operation=operation)
+    owners = sorted(set(queryset.order_by().values_list("operation_id", "team").distinct()))
+    for operation_id, team in owners or [(getattr(operation, "pk", None), "")]:
+        audit.record(
+            actor=user,
+            action="disclose",
+            operation=operation_id,
+            team=team,
+            object_type=MODELS[kind]._meta.label_lower,
+            summary=f"{kind} exported as CSV",
+        )
+    return csv_rows(kind, queryset, user=user)
 
 
 def case_bundle(*, user, case: Case, request=None) -> dict:
@@ -168,5 +187,6 @@ def case_bundle(*, user, case: Case, request=None) -> dict:
         "evidence": hanging(Evidence, EvidenceSerializer, "captured_by"),
         "shared_with_teams": case_shares(case)["teams"],
     }
-    audit.record(actor=user, action="consult", obj=case, summary="case exported as a JSON bundle")
+    # The records leave the system in one file: a disclosure, like a report download.
+    audit.record(actor=user, action="disclose", obj=case, summary="case exported as a JSON bundle")
     return bundle

@@ -137,8 +137,13 @@ class HitSide:
     mine: bool  # the viewer answers for this side
     finding_label: str = ""  # only when the viewer may see the finding itself
     finding_link: str = ""
+    finding_kind: str = ""  # "case", "suspect", ...: with the id, only when the viewer may see the finding
+    finding_id: int | None = None
+    case_id: int | None = None  # the finding's case, only when the viewer may see that case
+    case_reference: str = ""
     can_share: bool = False
     share_note: str = ""  # why the viewer cannot share from here
+    operation_id: int | None = None
 
 
 @dataclass
@@ -186,7 +191,9 @@ def hit_rows(hits, *, user) -> list[HitRow]:
     on (and its case) is shown only when the user may see that finding under the access rule —
     their own, or the other team's once it is shared.
     """
-    hits = list(hits.select_related("operation_a", "operation_b", "selector_a", "selector_b"))
+    if hasattr(hits, "select_related"):
+        hits = hits.select_related("operation_a", "operation_b", "selector_a", "selector_b")
+    hits = list(hits)
     by_type: dict[str, set[int]] = {}
     finding_of: dict[int, tuple[str, int]] = {}
     for hit in hits:
@@ -200,6 +207,9 @@ def hit_rows(hits, *, user) -> list[HitRow]:
         if name != "case":
             queryset = queryset.select_related("case", *(["platform"] if name == "account" else []))
         visible.update({(name, f.pk): f for f in queryset})
+    # A finding may be seen while its case is not (a URL is shared with the operation, its case is not).
+    case_ids = {f.pk if name == "case" else f.case_id for (name, _), f in visible.items()} - {None}
+    visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     operation_ids = {op for hit in hits for op in (hit.operation_id, hit.operation_a_id, hit.operation_b_id)}
     memberships = _answering_memberships(user, operation_ids)
     rows = []
@@ -212,6 +222,7 @@ def hit_rows(hits, *, user) -> list[HitRow]:
             name, finding_id = finding_of[selector.pk]
             finding = visible.get((name, finding_id))
             case = None if finding is None else (finding if name == "case" else finding.case)
+            shown_case = case if case is not None and case.pk in visible_cases else None
             answer = getattr(hit, f"answer_{side}")
             note = ""
             if side == my_side and answer != Hit.Answer.SHARED:
@@ -225,6 +236,7 @@ def hit_rows(hits, *, user) -> list[HitRow]:
                     team=getattr(hit, f"team_{side}"),
                     team_name=country_name(getattr(hit, f"team_{side}")),
                     operation_code=operation.code,
+                    operation_id=operation.pk,
                     answer=answer,
                     answer_display=Hit.Answer(answer).label,
                     reason=getattr(hit, f"reason_{side}"),
@@ -232,6 +244,10 @@ def hit_rows(hits, *, user) -> list[HitRow]:
                     mine=side == my_side,
                     finding_label=_label(name, finding) if finding else "",
                     finding_link=_link(name, finding, operation.code) if finding else "",
+                    finding_kind=name if finding else "",
+                    finding_id=finding.pk if finding else None,
+                    case_id=shown_case.pk if shown_case else None,
+                    case_reference=shown_case.reference if shown_case else "",
                     can_share=side == my_side and answer != Hit.Answer.SHARED and case is not None
                     and not operation.is_read_only,
                     share_note=note,

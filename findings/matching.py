@@ -66,8 +66,12 @@ def _texts(finding) -> list[str]:
     return [finding.display_name, finding.note]  # SocialAccount
 
 
-def selectors_wanted(finding) -> set[Found]:
-    """Every selector a finding carries, from its fields and its free text."""
+def selectors_carried(finding, *, platform: str = "") -> set[Found]:
+    """Every selector a finding carries in its fields and free text, catalogue hosts included.
+
+    Pure (no database): ``platform`` is the key of a social account's platform (``platform_key``),
+    which the caller looks up once per platform.
+    """
     region = phone_region(finding.team)
     found: set[Found] = set()
     for text in _texts(finding):
@@ -75,16 +79,53 @@ def selectors_wanted(finding) -> set[Found]:
     if isinstance(finding, DetectedUrl):
         found |= url_selectors(finding.url)
     elif isinstance(finding, SocialAccount):
-        selector = handle_selector(platform_key(finding.platform), finding.handle)
+        selector = handle_selector(platform, finding.handle)
         if selector:
             found.add(selector)
-    hosts = {f.value for f in found if f.kind == URL_HOST}
-    if hosts:
-        # A platform in the catalogue is monitored by every team: its host is no lead.
-        candidates = {c: h for h in hosts for c in platform_host_candidates(h) or [h]}
-        known = PlatformDomain.objects.filter(domain__in=candidates).values_list("domain", flat=True)
-        found -= {Found(URL_HOST, candidates[domain]) for domain in known}
     return found
+
+
+# Up to this many candidate domains are looked up by name; beyond, the catalogue (a few hundred
+# domains) is read whole, rather than sending a list longer than SQLite takes in one query.
+_LOOKUP_BY_NAME = 500
+
+
+def without_catalogue_hosts(found_sets: list[set[Found]]) -> list[set[Found]]:
+    """Drop the URL hosts of catalogue platforms (and their subdomains): a platform in the
+    catalogue is monitored by every team, so its host is no lead. One query for all the sets."""
+    candidates = {
+        f.value: platform_host_candidates(f.value) or [f.value]
+        for found in found_sets for f in found if f.kind == URL_HOST
+    }
+    if not candidates:
+        return found_sets
+    names = {name for names in candidates.values() for name in names}
+    domains = PlatformDomain.objects.values_list("domain", flat=True)
+    if len(names) <= _LOOKUP_BY_NAME:
+        domains = domains.filter(domain__in=names)
+    catalogue = set(domains)
+    dropped = {Found(URL_HOST, host) for host, names in candidates.items() if catalogue.intersection(names)}
+    return [found - dropped for found in found_sets]
+
+
+def selectors_wanted_many(findings) -> list[set[Found]]:
+    """``selectors_wanted`` of each finding, with one catalogue lookup for all of them and one
+    platform lookup per platform (a 10,000-row import is not 10,000 queries)."""
+    keys: dict[int, str] = {}
+    carried = []
+    for finding in findings:
+        key = ""
+        if isinstance(finding, SocialAccount):
+            if finding.platform_id not in keys:
+                keys[finding.platform_id] = platform_key(finding.platform)
+            key = keys[finding.platform_id]
+        carried.append(selectors_carried(finding, platform=key))
+    return without_catalogue_hosts(carried)
+
+
+def selectors_wanted(finding) -> set[Found]:
+    """Every selector a finding carries, from its fields and its free text, that can be a lead."""
+    return selectors_wanted_many([finding])[0]
 
 
 def _case_id(finding):
@@ -154,6 +195,26 @@ def selectors_refresh_later_many(findings) -> None:
     from .tasks import match_selectors_sweep
 
     if sum(len(selectors_refresh(finding=finding)) for finding in findings):
+        enqueue_on_commit(match_selectors_sweep)
+
+
+def selectors_store_new(findings) -> None:
+    """For findings just created in bulk (an import), which have no selectors yet: store what
+    ``selectors_wanted_many`` finds with one insert, and match it all in one job after the commit."""
+    from config.celery import enqueue_on_commit
+
+    from .tasks import match_selectors_sweep
+
+    rows = []
+    for finding, wanted in zip(findings, selectors_wanted_many(findings), strict=True):
+        links = {"case_id": _case_id(finding), f"{finding_type(finding)}_id": finding.pk}
+        rows += [
+            Selector(operation_id=finding.operation_id, team=finding.team, created_by_id=finding.created_by_id,
+                     kind=found.kind, value=found.value, **links)
+            for found in sorted(wanted)
+        ]
+    if rows:
+        Selector.objects.bulk_create(rows, batch_size=1000)
         enqueue_on_commit(match_selectors_sweep)
 
 

@@ -13,7 +13,17 @@ from operations.models import Operation
 from platforms.models import Platform
 
 from .canonical import defang
-from .models import Case, DetectedUrl, Evidence, ExploitationType, Indicator, PossibleVictim, SocialAccount, Suspect
+from .models import (
+    Case,
+    DetectedUrl,
+    Evidence,
+    ExploitationType,
+    Indicator,
+    PossibleVictim,
+    Selector,
+    SocialAccount,
+    Suspect,
+)
 
 
 class VisibleIdField(serializers.PrimaryKeyRelatedField):
@@ -132,7 +142,30 @@ class VictimSerializer(FindingSerializer):
         read_only_fields = fields
 
 
+class VisibleCaseField(serializers.IntegerField):
+    """The id of the case a URL or account hangs off — null when the reader may not see that case.
+
+    URLs and accounts are shared with the whole operation; the case they hang off is not, and an
+    unshared case's id is not given away with them.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="case_id", read_only=True, allow_null=True)
+        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, case_id):
+        request = self.context.get("request")
+        if case_id is None or request is None:
+            return case_id
+        known = self.context.setdefault("_visible_cases", {})  # one answer per case and response
+        if case_id not in known:
+            known[case_id] = Case.objects.visible_to(request.user).filter(pk=case_id).exists()
+        return case_id if known[case_id] else None
+
+
 class UrlSerializer(FindingSerializer):
+    case = VisibleCaseField()
     url_defanged = serializers.SerializerMethodField(help_text="The inert form to show people: hxxps://host[.]tld/…")
     platform_name = serializers.CharField(source="platform.name", read_only=True, allow_null=True, default=None)
     indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
@@ -150,6 +183,7 @@ class UrlSerializer(FindingSerializer):
 
 
 class SocialAccountSerializer(FindingSerializer):
+    case = VisibleCaseField()
     platform_name = serializers.CharField(source="platform.name", read_only=True)
 
     class Meta:
@@ -379,3 +413,62 @@ class ImportProblemSerializer(serializers.Serializer):
     line = serializers.IntegerField(allow_null=True, help_text="Line of the file where the row starts.")
     field = serializers.CharField(allow_blank=True)
     reason = serializers.CharField()
+
+
+# --- cross-border hits (findings/hit_api.py) ---------------------------------------------------------
+
+
+class HitSideSerializer(serializers.Serializer):
+    """One team's side of a hit: which team, in which operation, and its answer. The finding and
+    the case are named only when the requesting user may see them under the access rule."""
+
+    side = serializers.ChoiceField(choices=["a", "b"])
+    team = serializers.ChoiceField(choices=COUNTRY_CHOICES)
+    operation = serializers.IntegerField(source="operation_id", help_text="Operation id.")
+    operation_code = serializers.CharField()
+    answer = serializers.ChoiceField(choices=["open", "shared", "declined"])
+    reason = serializers.CharField(allow_blank=True, help_text="Why the team declined to share.")
+    answered_at = serializers.DateTimeField(allow_null=True)
+    yours = serializers.BooleanField(source="mine", help_text="The requesting user answers for this side.")
+    finding_kind = serializers.ChoiceField(
+        choices=["case", "suspect", "victim", "url", "account"], allow_null=True,
+        help_text="What the selector was read from — null unless the user may see that finding.",
+    )
+    finding_id = serializers.IntegerField(allow_null=True, help_text="Null unless the user may see the finding.")
+    case = serializers.IntegerField(
+        source="case_id", allow_null=True, help_text="Case id: null unless the user may see the case."
+    )
+    case_reference = serializers.CharField(allow_null=True)
+
+    def to_representation(self, side):
+        data = super().to_representation(side)
+        data["finding_kind"] = data["finding_kind"] or None
+        data["case_reference"] = data["case_reference"] or None
+        return data
+
+
+class HitSerializer(serializers.Serializer):
+    """Two country teams hold the same selector (hit/no-hit): its kind and value, and for each side
+    only team, operation and answer — until that team shares its case."""
+
+    id = serializers.IntegerField(source="hit.pk")
+    kind = serializers.ChoiceField(source="hit.kind", choices=Selector.Kind.choices)
+    value = serializers.CharField(source="hit.value", help_text="The selector both teams hold (normalised).")
+    value_defanged = serializers.CharField(source="value_display", help_text="Addresses defanged, to show people.")
+    operation = serializers.IntegerField(source="hit.operation_id", help_text="Where the hit was found (the later).")
+    created_at = serializers.DateTimeField(source="hit.created_at")
+    status = serializers.SerializerMethodField(help_text="open while either team has not answered.")
+    your_side = serializers.SerializerMethodField(help_text="a or b: the side the user answers for; null for none.")
+    sides = HitSideSerializer(many=True)
+
+    def get_status(self, row) -> str:
+        return "open" if any(side.answer == "open" for side in row.sides) else "answered"
+
+    def get_your_side(self, row) -> str | None:
+        return row.mine.side if row.mine else None
+
+
+class HitDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="Why your team does not share: both teams and the coordinators read it."
+    )

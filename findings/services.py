@@ -18,7 +18,7 @@ from operations.transitions import require_move
 from platforms.models import Platform, PlatformDomain
 
 from .canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
-from .matching import finding_type, selectors_refresh_later
+from .matching import selectors_refresh_later, selectors_store_new
 from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 
 CASE_MOVES = {
@@ -65,6 +65,15 @@ def _new_finding(model, *, user, operation, **fields):
 def _require_same_operation(record, case):
     if case is not None and case.operation_id != record.operation_id:
         raise ValidationError("A finding can only be linked to a case of the same operation.")
+
+
+def _require_linkable(user, case, operation):
+    """Logging a finding onto a case changes that case: the user must be allowed to change it."""
+    if case is None:
+        return
+    if case.operation_id != operation.pk:
+        raise ValidationError("A finding can only be linked to a case of the same operation.")
+    require_change(user, case)
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -229,6 +238,7 @@ def url_log(*, user, operation: Operation, raw_url: str, case: Case | None = Non
     except InvalidUrl as exc:
         raise ValidationError(f"Not a URL: {exc}.") from None
     membership = require_log_in(user, operation)
+    _require_linkable(user, case, operation)
     existing = DetectedUrl.objects.filter(operation=operation, team=membership.team, url=url).first()
     if existing:
         return existing, False
@@ -256,6 +266,7 @@ def account_log(*, user, operation: Operation, platform: Platform, handle: str, 
     except ValueError as exc:
         raise ValidationError(f"Not a handle: {exc}.") from None
     membership = require_log_in(user, operation)
+    _require_linkable(user, case, operation)
     existing = SocialAccount.objects.filter(
         operation=operation, team=membership.team, platform=platform, handle=handle
     ).first()
@@ -273,6 +284,7 @@ def account_log(*, user, operation: Operation, platform: Platform, handle: str, 
 
 def suspect_log(*, user, operation: Operation, alias: str, case: Case | None = None, **fields) -> Suspect:
     record = _new_finding(Suspect, user=user, operation=operation, alias=alias.strip(), case=case, **fields)
+    _require_linkable(user, case, operation)
     _require_same_operation(record, case)
     with transaction.atomic():
         _save_new(record, user=user, summary="suspect logged")
@@ -284,6 +296,7 @@ def victim_log(*, user, operation: Operation, case: Case | None = None, **fields
     if fields.get("age_band") in PossibleVictim.MINOR_BANDS:
         fields["is_minor"] = True
     record = _new_finding(PossibleVictim, user=user, operation=operation, case=case, **fields)
+    _require_linkable(user, case, operation)
     _require_same_operation(record, case)
     with transaction.atomic():
         _save_new(record, user=user, summary="possible victim logged")
@@ -401,58 +414,5 @@ def findings_bulk_log(*, user, operation: Operation, records: list, summary: str
     with transaction.atomic():
         created = model.objects.bulk_create(records, batch_size=1000)
         record_many(actor=user, action="collect", objects=created, summary=summary)
-        _selectors_store_for_new(created)
+        selectors_store_new(created)
     return created
-
-
-def _selectors_store_for_new(findings) -> None:
-    """What ``selectors_refresh_later_many`` does, for findings that were just created and so have
-    no selectors yet: the same selectors, stored with one insert instead of a transaction per
-    finding, and one matching job after the commit."""
-    from config.celery import enqueue_on_commit
-
-    from .models import Selector
-    from .tasks import match_selectors_sweep
-
-    rows = []
-    for finding, wanted in zip(findings, _selectors_wanted_many(findings), strict=True):
-        links = {"case_id": finding.case_id, f"{finding_type(finding)}_id": finding.pk}
-        rows += [
-            Selector(operation_id=finding.operation_id, team=finding.team, created_by_id=finding.created_by_id,
-                     kind=found.kind, value=found.value, **links)
-            for found in sorted(wanted)
-        ]
-    if rows:
-        Selector.objects.bulk_create(rows, batch_size=1000)
-        enqueue_on_commit(match_selectors_sweep)
-
-
-def _selectors_wanted_many(findings) -> list[set]:
-    """``matching.selectors_wanted`` of each finding, reading the platform catalogue once for all of
-    them rather than once per finding (10,000 imported URLs would otherwise be 10,000 queries)."""
-    from .matching import _texts, platform_key
-    from .selectors import URL_HOST, handle_selector, phone_region, selectors_in_text, url_selectors
-
-    keys, everything = {}, []
-    for finding in findings:
-        region = phone_region(finding.team)
-        found = set()
-        for text in _texts(finding):
-            found |= selectors_in_text(text, region=region)
-        if isinstance(finding, DetectedUrl):
-            found |= url_selectors(finding.url)
-        elif isinstance(finding, SocialAccount):
-            if finding.platform_id not in keys:
-                keys[finding.platform_id] = platform_key(finding.platform)
-            selector = handle_selector(keys[finding.platform_id], finding.handle)
-            if selector:
-                found.add(selector)
-        everything.append(found)
-    # A platform in the catalogue is monitored by every team: its host is no lead.
-    catalogue = set(PlatformDomain.objects.values_list("domain", flat=True))
-
-    def lead(found) -> bool:
-        hosts = platform_host_candidates(found.value) or [found.value]
-        return found.kind != URL_HOST or not catalogue.intersection(hosts)
-
-    return [{f for f in found if lead(f)} for found in everything]

@@ -41,3 +41,24 @@ def match_selectors(finding_type: str, finding_id: int) -> int:
 def match_selectors_sweep() -> int:
     """Beat: match every selector that is still unmatched (a lost enqueue); returns how many."""
     return matching.match_pending(limit=SWEEP_LIMIT)
+
+
+# --- retention (findings/retention.py) -----------------------------------------------------------
+
+ERASE_EVERY = 3600.0  # seconds: an operation is erased within the hour its retention period runs out
+
+app.conf.beat_schedule.setdefault(
+    "erase-expired-personal-data",
+    {"task": "findings.erase_expired", "schedule": ERASE_EVERY, "options": {"expires": ERASE_EVERY - 60}},
+)
+
+
+@shared_task(name="findings.erase_expired")
+def erase_expired() -> list[str]:
+    """Beat: erase the personal data of every operation whose retention period ran out; returns their codes.
+
+    Idempotent: an erased operation is never due again, and two runs at once lock the operation's row.
+    """
+    from .retention import erase_expired as erase
+
+    return [erasure.operation.code for erasure in erase()]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("operations/<slug:code>/workspace/log/<str:kind>/", views.log_finding, name="finding_log"),
     path("operations/<slug:code>/workspace/bulk/", views.bulk_paste, name="bulk_paste"),
     path(f"operations/<slug:code>/findings/{KIND}/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path(f"operations/<slug:code>/findings/{KIND}/<int:pk>/justify/", views.finding_justify, name="finding_justify"),
     path(f"operations/<slug:code>/findings/{KIND}/<int:pk>/actions/", views.finding_actions, name="finding_actions"),
     path(f"operations/<slug:code>/findings/{KIND}/<int:pk>/link/", views.finding_link, name="finding_link"),
     path(f"operations/<slug:code>/findings/{KIND}/<int:pk>/indicator/", views.finding_indicator,

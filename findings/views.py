@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +17,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-import audit
+from audit.consultation import MAX_LENGTH as JUSTIFICATION_MAX_LENGTH
+from audit.consultation import (
+    clean_justification,
+    record_consultation,
+    remember_justification,
+    session_justification,
+)
 from audit.models import AuditEvent
 from operations.access import may_change
 from operations.models import Membership
@@ -253,7 +258,39 @@ def finding_detail(request, code, kind, pk):
         case = _record_or_404(request, desk, kind, pk)
         return redirect("case_detail", code=code, reference=case.reference)
     record = _finding_or_404(request, desk, kind, pk)
+    justification = ""
+    if kind == "victim":
+        justification = session_justification(request.session, record)
+        if not justification:
+            return _render_justify(request, desk, record)
+    record_consultation(user=request.user, obj=record, summary=f"{record._meta.verbose_name} page viewed",
+                        justification=justification)
     return _render_detail(request, desk, kind, record)
+
+
+def _render_justify(request, desk, victim, error="", text="", status=200):
+    """The question asked before a possible victim's record opens: why do you need it? Shows nothing of it."""
+    return render(request, "findings/justify.html", {
+        "desk": desk, "operation": desk.operation, "victim": victim, "error": error, "text": text,
+        "max_length": JUSTIFICATION_MAX_LENGTH,
+    }, status=status)
+
+
+@login_required_keep_form
+@require_POST
+def finding_justify(request, code, kind, pk):
+    """Take the reason for reading a possible victim's record; it covers the victim's case for the session."""
+    desk = desk_for(request, code)
+    if kind != "victim":
+        raise Http404("Only possible victims' records ask for a justification.")
+    victim = _finding_or_404(request, desk, kind, pk)
+    text = request.POST.get("justification", "")
+    try:
+        justification = clean_justification(text)
+    except ValidationError as exc:
+        return _render_justify(request, desk, victim, error=" ".join(exc.messages), text=text, status=400)
+    remember_justification(request.session, victim, justification)
+    return redirect("finding_detail", code=code, kind=kind, pk=victim.pk)
 
 
 def _render_detail(request, desk, kind, record, evidence_form=None, status=200):
@@ -428,8 +465,7 @@ def _render_case(request, desk, case, evidence_form=None, share_form=None, statu
 def case_detail(request, code, reference):
     desk = desk_for(request, code)
     case = _case_or_404(request, desk, reference)
-    with transaction.atomic():
-        audit.record(actor=request.user, action="consult", obj=case, summary="case page viewed")
+    record_consultation(user=request.user, obj=case, summary="case page viewed")
     return _render_case(request, desk, case)
 
 

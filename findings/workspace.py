@@ -120,7 +120,13 @@ class FeedPage:
 
 
 def _search(kind: str, q: str) -> Q | None:
-    """What ``q`` matches in one kind; None when the kind has nothing to match it against."""
+    """What ``q`` matches in one kind; None when the kind has nothing to match it against.
+
+    Substrings are matched with ``icontains``: on PostgreSQL, ``UPPER(column::text) LIKE …``, which
+    the trigram indexes of migration findings/0005 are built on (every side of an OR has one, or
+    none is used). References and victim codes are upper case by construction: an exact match on
+    the upper-cased text uses their unique index.
+    """
     if kind == "url":
         return _search_urls(q)
     if kind == "account":
@@ -129,9 +135,9 @@ def _search(kind: str, q: str) -> Q | None:
     if kind == "suspect":
         return Q(alias__icontains=q)
     if kind == "case":
-        return Q(title__icontains=q) | Q(reference__iexact=q.strip())
+        return Q(title__icontains=q) | Q(reference=q.strip().upper())
     if kind == "victim":
-        return Q(code__iexact=q.strip())
+        return Q(code=q.strip().upper())
     return None
 
 
@@ -217,15 +223,13 @@ def attach_visible_cases(*, user, rows) -> None:
         row.case = by_id.get(getattr(row.record, "case_id", None))
 
 
-def linkable_cases(*, user, operation, membership: Membership, limit: int = 100):
-    """The newest open cases a finding can be linked to by this user: those they may change.
+def linkable_cases(*, user, operation, membership: Membership | None = None, limit: int = 100):
+    """The newest open cases a finding can be linked to by this user: those they may change
+    (``changeable_by``, rule 5 of the access rule); ``link_to_case`` checks it again on every write.
 
-    Mirrors rule 5 of the access rule (analysts change their team's records, coordinators
-    anything); ``link_to_case`` checks it again on every write.
+    ``membership`` is no longer needed: the rule reads the user's memberships itself.
     """
-    qs = Case.objects.visible_to(user).in_operation(operation).exclude(status=Case.Status.CLOSED)
-    if membership.role != Membership.Role.COORDINATOR:
-        qs = qs.filter(team=membership.team)
+    qs = Case.objects.changeable_by(user).in_operation(operation).exclude(status=Case.Status.CLOSED)
     return list(qs.only("pk", "reference", "title", "team").order_by("-created_at")[:limit])
 
 

@@ -103,11 +103,42 @@ def visibility_filter(model, user) -> Q:
     return q
 
 
+def change_filter(user) -> Q:
+    """The Q object that keeps exactly the records ``may_change`` lets ``user`` change (rule 5).
+
+    Coordinators: every record of the operations they coordinate; analysts: their own team's
+    records; nobody: records of closed or archived operations; prosecutors: nothing.
+    """
+    q = Q(pk__in=[])
+    if not user.is_authenticated:
+        return q
+    writable = (
+        Membership.objects.filter(user=user, role__in=(Membership.Role.ANALYST, Membership.Role.COORDINATOR))
+        .exclude(operation__status__in=Operation.READ_ONLY_STATUSES)
+        .values_list("operation_id", "role", "team")
+    )
+    coordinated, analysed = set(), {}
+    for operation_id, role, team in writable:
+        if role == Membership.Role.COORDINATOR:
+            coordinated.add(operation_id)
+        else:
+            analysed.setdefault(team, set()).add(operation_id)
+    if coordinated:
+        q |= Q(operation_id__in=coordinated)
+    for team, operation_ids in analysed.items():
+        q |= Q(operation_id__in=operation_ids, team=team)
+    return q
+
+
 class FindingQuerySet(models.QuerySet):
     """Queryset of every model that holds findings; ``visible_to`` is the access rule."""
 
     def visible_to(self, user):
         return self.filter(visibility_filter(self.model, user))
+
+    def changeable_by(self, user):
+        """The records ``user`` may change: ``may_change`` as a filter, for lists of write targets."""
+        return self.filter(change_filter(user))
 
     def in_operation(self, operation):
         return self.filter(operation=operation)

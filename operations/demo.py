@@ -8,10 +8,13 @@ changes nothing: everything is looked up before it is created.
 import datetime as dt
 import struct
 import zlib
+from base64 import b32decode
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from findings import services as findings
 from findings.evidence import evidence_attach
@@ -22,6 +25,10 @@ from platforms.models import Platform, PlatformDomain
 from .models import Agency, FocusTag, Membership, Operation, Participation
 
 DEMO_PASSWORD = "actionday-demo"
+# The second factor of every demo user: this secret in any authenticator app (or `manage.py demo_code`)
+# gives the 6-digit code. Public on purpose, like the password: demo accounts only.
+DEMO_TOTP_SECRET = "ACTIONDAYDEMOTOTPSECRETNOTFORUSE"
+DEMO_DEVICE_NAME = "demo authenticator"
 OPERATION_CODE = "THB-AW-2026"
 
 # (country, agency, experts) — the 2025 edition's 19 EU and 7 third countries.
@@ -85,6 +92,22 @@ USERS = [
 ]
 
 
+def demo_totp_key() -> str:
+    """The demo secret as django-otp stores it (hex)."""
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def demo_code() -> str:
+    """The 6-digit code of the demo authenticator at this moment (it changes every 30 seconds)."""
+    return f"{TOTP(b32decode(DEMO_TOTP_SECRET)).token():06d}"
+
+
+def _give_demo_authenticator(user):
+    # Only a user without an authenticator gets the demo one: one enrolled by hand is left as it is.
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=demo_totp_key(), confirmed=True)
+
+
 def tiny_png(rgb=(200, 30, 30), size=8) -> bytes:
     """A valid PNG of one colour: a stand-in for a screenshot."""
 
@@ -139,6 +162,7 @@ def seed(out=None) -> dict:
         admin = User.objects.filter(username="admin").first()
         if admin is None:
             admin = User.objects.create_superuser("admin", "admin@actionday.invalid", DEMO_PASSWORD)
+        _give_demo_authenticator(admin)
         logins["admin"] = "administrator"
         for username, role, team, agency_name in USERS:
             user = User.objects.filter(username=username).first()
@@ -148,6 +172,7 @@ def seed(out=None) -> dict:
                 Membership.objects.create(
                     user=user, operation=operation, role=role, team=team, agency=agencies[agency_name]
                 )
+            _give_demo_authenticator(user)
             logins[username] = f"{role} ({team})"
 
         if not Case.objects.filter(operation=operation).exists():

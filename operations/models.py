@@ -64,6 +64,10 @@ class Operation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The figures the coordinator publishes, in order (keys of reports.statistics.FIGURES).
     headline_figures = models.JSONField(default=list, blank=True)
+    # When the operation was last closed (the retention period runs from here; the end date when unset).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # When the retention job erased its personal data (findings/retention.py); its figures are frozen since.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = OperationQuerySet.as_manager()
 
@@ -76,10 +80,12 @@ class Operation(models.Model):
     def __str__(self):
         return self.code
 
+    READ_ONLY_STATUSES = (Status.CLOSED, Status.ARCHIVED)
+
     @property
     def is_read_only(self) -> bool:
         """Closed and archived operations accept no more writes."""
-        return self.status in (self.Status.CLOSED, self.Status.ARCHIVED)
+        return self.status in self.READ_ONLY_STATUSES
 
 
 class FocusTag(models.Model):

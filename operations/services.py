@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 import audit
 
@@ -27,9 +28,16 @@ def _move_operation(*, user, operation: Operation, target: str) -> Operation:
     _require_operation_manager(user, operation)
     with transaction.atomic():
         operation = Operation.objects.select_for_update().get(pk=operation.pk)
+        if operation.erased_at is not None and target == Operation.Status.ACTIVE:
+            raise ValidationError(f"Operation {operation.code}'s personal data was erased: it cannot be reopened.")
         previous = require_move(operation, target, OPERATION_MOVES)
         operation.status = target
-        operation.save(update_fields=["status"])
+        # The retention period (findings/retention.py) runs from the closing; reopening stops it.
+        if target == Operation.Status.CLOSED or (target == Operation.Status.ARCHIVED and not operation.closed_at):
+            operation.closed_at = timezone.now()
+        elif target == Operation.Status.ACTIVE:
+            operation.closed_at = None
+        operation.save(update_fields=["status", "closed_at"])
         audit.record(
             actor=user,
             action="alter",

@@ -37,7 +37,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 import audit
@@ -103,12 +103,31 @@ def may_download(user, report: Report) -> bool:
     return report.requested_by_id == user.pk or is_coordinator(user, report.operation)
 
 
+def reports_visible_to(user):
+    """``may_download`` as a queryset: the reports ``user`` may list and download once done (the API's
+    lists and the reports page). tests/test_api_reports.py holds the two together, cell by cell."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    coordinated, analysed = set(), {}
+    for operation_id, role, team in Membership.objects.filter(user=user).values_list("operation_id", "role", "team"):
+        if role == Membership.Role.COORDINATOR:
+            coordinated.add(operation_id)
+        elif role == Membership.Role.ANALYST:
+            analysed.setdefault(team, set()).add(operation_id)
+    # A team report stays available while its team takes part in the operation.
+    team_present = Exists(Membership.objects.filter(operation_id=OuterRef("operation_id"), team=OuterRef("team")))
+    askable = ~Q(kind=Kind.TEAM_REPORT) | team_present
+    anyones = Q(operation_id__in=coordinated)
+    own = Q(kind=Kind.CASE_FILE, case__in=Case.objects.visible_to(user).values("pk"))
+    for team, operation_ids in analysed.items():
+        own |= Q(kind=Kind.TEAM_REPORT, team=team, operation_id__in=operation_ids)
+    return Report.objects.filter(askable & (anyones | (Q(requested_by=user) & own)))
+
+
 def reports_for(user, operation: Operation, *, limit: int = 50) -> list[Report]:
     """The operation's newest reports that ``user`` may see in the list (and download once done)."""
-    reports = Report.objects.filter(operation=operation).select_related("case", "requested_by", "operation")
-    if not is_coordinator(user, operation):
-        reports = reports.filter(requested_by=user)
-    return [r for r in reports.order_by("-requested_at")[:limit] if may_download(user, r)]
+    reports = reports_visible_to(user).filter(operation=operation).select_related("case", "requested_by", "operation")
+    return list(reports.order_by("-requested_at")[:limit])
 
 
 def report_for(user, operation: Operation, report_id) -> Report | None:

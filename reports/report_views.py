@@ -7,7 +7,7 @@ that does not exist.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,7 @@ from operations.countries import country_name
 from operations.models import Operation
 
 from . import building
+from .downloads import report_response
 from .models import Report
 
 # How often a queued or running report's row asks for news (htmx polling).
@@ -142,14 +143,6 @@ def report_download(request, code, report_id):
     operation = _operation(request, code)
     report = _report(request, operation, report_id)
     try:
-        handle = building.report_disclose(user=request.user, report=report)
+        return report_response(user=request.user, report=report)
     except building.ReportUnavailable as exc:
         raise Http404(str(exc)) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=building.download_name(report), content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Report-SHA256"] = report.sha256
-    return response

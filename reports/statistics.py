@@ -121,7 +121,13 @@ WORK_MEM = "64MB"
 
 
 def compile_figures(operation: Operation) -> dict:
-    """Every figure of the operation; a JSON-serialisable dict (see the module docstring)."""
+    """Every figure of the operation; a JSON-serialisable dict (see the module docstring).
+
+    An operation whose personal data the retention job erased has nothing left to count: its
+    figures are those of the snapshot stored just before the erasure (findings/retention.py).
+    """
+    if operation.erased_at is not None:
+        return frozen_figures(operation)
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         # SQLite: no transaction of our own (the project opens them IMMEDIATE, which would hold the
         # write lock while counting). Inside a caller's transaction: its snapshot and settings.
@@ -140,6 +146,16 @@ def compile_figures(operation: Operation) -> dict:
             parts = [section(operation, tags) for section in SECTIONS]
             parts += beside.result()
         return _assemble(operation, tags, parts)
+
+
+def frozen_figures(operation: Operation) -> dict:
+    """The figures of an erased operation: its newest snapshot (the one stored before the erasure)."""
+    from .models import StatisticsSnapshot
+
+    snapshot = StatisticsSnapshot.objects.filter(operation=operation).order_by("-computed_at", "-pk").first()
+    if snapshot is None:  # erased before any figure was kept: should not happen (the erasure stores one first)
+        raise LookupError(f"Operation {operation.code} was erased but has no stored figures.")
+    return snapshot.figures
 
 
 def _tags(operation) -> dict[int, str]:

@@ -8,11 +8,16 @@ users call.
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from findings import services as findings
 from findings.evidence import evidence_attach
@@ -24,9 +29,64 @@ PASSWORD = "correct-horse-battery"
 _counter = iter(range(1, 10**9))
 
 
-def make_user(username=None):
+def make_user(username=None, *, second_factor=True):
+    """A user with the test password and, unless told otherwise, a confirmed authenticator app."""
     username = username or f"user{next(_counter)}"
-    return get_user_model().objects.create_user(username, f"{username}@test.invalid", PASSWORD)
+    user = get_user_model().objects.create_user(username, f"{username}@test.invalid", PASSWORD)
+    if second_factor:
+        authenticator_of(user)
+    return user
+
+
+# --- logging in with both factors ---------------------------------------------------------------
+
+
+def authenticator_of(user) -> TOTPDevice:
+    """The user's confirmed TOTP device (one is made if the user has none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+
+
+def totp_code(user) -> str:
+    """The code the user's authenticator app shows now — or the next one, if now's was already used.
+
+    (django-otp accepts each time step once: a second login within 30 seconds needs the next code.)
+    """
+    device = authenticator_of(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = totp.t()
+    step = max(now, device.last_t + 1)
+    if step > now + device.tolerance:  # two steps ahead would be refused: wait for the clock
+        accepted_from = device.t0 + (step - device.tolerance - device.drift) * device.step
+        time.sleep(max(0.0, accepted_from - time.time()) + 0.05)
+    totp.time = device.t0 + (step - device.drift) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def password_only_login(client, user):
+    """Log ``client`` in with the password step only, as if the second factor were still to come.
+
+    (The suite's ``force_login`` — tests/conftest.py — logs in with both factors.)
+    """
+    plain = getattr(Client.force_login, "__wrapped__", Client.force_login)
+    plain(client, user)
+
+
+def complete_login(page, user, password=PASSWORD):
+    """On the login page: fill in the password, then the current code on the two-factor page."""
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/two-factor/verify/**")
+    page.fill("#id_code", totp_code(user))
+    page.press("#id_code", "Enter")
+    page.wait_for_url(lambda url: "/two-factor/" not in url)
+
+
+def browser_login(page, live_server, user, next_path="/", password=PASSWORD):
+    """Log ``user`` in in a real Chromium, both factors, and land on ``next_path``."""
+    page.goto(f"{live_server.url}/login/?next={quote(next_path)}")
+    complete_login(page, user, password)
 
 
 def make_operation(code=None, status=Operation.Status.ACTIVE) -> Operation:

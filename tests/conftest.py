@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: the cast, a real Celery worker, a real Chromium."""
 
+import functools
 import os
 import subprocess
 import sys
@@ -9,8 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
-from .cast import build_cast
+from .cast import authenticator_of, build_cast
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -24,6 +27,26 @@ CHROMIUM_ARGS = [
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; the cast creates nine users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def force_login_with_second_factor(monkeypatch):
+    """``client.force_login(user)`` logs in with both factors, as every real login ends.
+
+    The user gets a confirmed authenticator app if they have none, and the session is marked
+    verified with it (django-otp). For a session that passed only the password, use
+    ``cast.password_only_login(client, user)``.
+    """
+    plain = Client.force_login
+
+    @functools.wraps(plain)
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_of(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

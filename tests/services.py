@@ -9,7 +9,7 @@ import redis
 
 def _as_postgres(args):
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run(prefix + args, check=True, capture_output=True, text=True)
+    return subprocess.run(prefix + args, check=True, capture_output=True, text=True, timeout=60)
 
 
 def redis_port() -> int:
@@ -44,8 +44,9 @@ def _redis_up() -> bool:
 
 def postgres_restart():
     """A fast restart: every open connection is cut, as when the database host reboots."""
+    # With its log file named: a server started without one keeps pg_ctl's output pipe open forever.
     _as_postgres([os.path.join(os.environ["PG_BINDIR"], "pg_ctl"), "-D", os.environ["PG_DATA"], "-m", "fast",
-                  "-w", "restart"])
+                  "-l", os.path.join(os.path.dirname(os.environ["PG_DATA"]), "log"), "-w", "restart"])
 
 
 def postgres_stop():

@@ -9,7 +9,7 @@ from django.test import Client
 from findings import services as findings
 
 from .api_client import api_as
-from .cast import PASSWORD, build_cast
+from .cast import browser_login, build_cast
 
 RESOURCES = [
     "operations", "agencies", "platforms", "platform-checks", "cases", "suspects", "victims", "urls",
@@ -99,10 +99,7 @@ def test_the_browsable_api_draws_the_forms_of_the_inputs(cast):
 @pytest.mark.parametrize("path, ready", [("/api/docs/", ".swagger-ui .info"), ("/api/redoc/", "h1")])
 def test_swagger_ui_and_redoc_render_from_our_own_files(live_server, page, path, ready):
     cast = build_cast()
-    page.goto(f"{live_server.url}/login/?next={path}")
-    page.fill("#id_username", cast.de.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, live_server, cast.de, next_path=path)
     page.wait_for_selector(ready, timeout=20000)
     assert "ActionDay API" in page.content()
     # the `page` fixture fails the test if anything was requested from another host

@@ -2,13 +2,16 @@
 
 It reads /api/schema/, finds each call by its operationId, and with nothing else logs an
 operation's findings, imports a file, finishes its platform checks, links and refers a case,
-uploads evidence and checks its hash on the way back. (Compiling the figures and downloading a
-report join it when the statistics and reports endpoints exist.)
+uploads evidence and checks its hash on the way back. The coordinators' script then has the
+figures compiled and follows the link until they are there; the team asks for its case file, waits
+for it to be built and checks the downloaded PDF against its SHA-256. A real Celery worker runs the
+jobs, as in production.
 """
 
 import csv
 import hashlib
 import io
+import time
 
 import pytest
 import requests
@@ -16,7 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from .cast import PNG, build_cast, make_platform
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 class Client:
@@ -40,6 +43,17 @@ class Client:
         assert response.status_code in expect, f"{operation_id}: {response.status_code} {response.text[:300]}"
         return response
 
+    def follow(self, path, timeout=60):
+        """GET an address answered 202 ("pending") until it answers 200, as its Retry-After says."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.session.get(self.base + path, timeout=30)
+            assert response.status_code in (200, 202), f"{path}: {response.status_code} {response.text[:300]}"
+            if response.status_code == 200:
+                return response.json()
+            assert time.monotonic() < deadline, f"{path} still pending after {timeout} s"
+            time.sleep(min(float(response.headers.get("Retry-After", 1)), 0.5))
+
     def all(self, operation_id, **params):
         rows, response = [], self.call(operation_id, params=params).json()
         while True:
@@ -49,7 +63,7 @@ class Client:
             response = self.session.get(response["next"], timeout=30).json()
 
 
-def test_a_teams_script_logs_checks_refers_and_exports(live_server):
+def test_a_teams_script_logs_checks_refers_exports_and_downloads_its_case_file(live_server, celery_worker):
     cast = build_cast()
     make_platform("JobBoard", "jobs.example", "job_board")
     api = Client(live_server.url, Token.objects.create(user=cast.de).key)
@@ -98,4 +112,25 @@ def test_a_teams_script_logs_checks_refers_and_exports(live_server):
     assert (bundle["case"]["status"], len(bundle["urls"]), len(bundle["suspects"])) == ("referred", 25, 1)
     exported = api.call("urls_export", params={"operation": op}).text
     assert len(list(csv.DictReader(io.StringIO(exported)))) == 25
+
+    # The coordinators' script: the figures, compiled now; the link answers once they are stored.
+    europol = Client(live_server.url, Token.objects.create(user=cast.coordinator).key)
+    pending = europol.call("operations_statistics_compile", expect=(202,), path={"id": op}).json()
+    figures = europol.follow(pending["follow"])
+    assert figures["figures"]["totals"]["urls"] == 25 and figures["figures"]["totals"]["platforms_checked"] == 2
+    assert {row["key"] for row in figures["headline"]} >= {"urls", "victims"}
+
+    # The team's case file: asked for, built by the worker, downloaded and checked against its hash.
+    report = api.call("reports_create", expect=(202,),
+                      json={"kind": "case_file", "operation": op, "case": case["id"]}).json()
+    deadline = time.monotonic() + 90
+    while report["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, f"report still {report['status']} ({report['progress']}%)"
+        time.sleep(0.5)
+        report = api.call("reports_retrieve", path={"id": report["id"]}).json()
+    assert report["status"] == "done", report["error"]
+    pdf = api.call("reports_download", path={"id": report["id"]})
+    assert pdf.content.startswith(b"%PDF-") and pdf.headers["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(pdf.content).hexdigest() == report["sha256"] == pdf.headers["X-Report-SHA256"]
     api.session.close()
+    europol.session.close()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .cast import PASSWORD, build_cast
+from .cast import build_cast, complete_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,9 +11,7 @@ def test_analyst_logs_in_and_sees_the_operation(live_server, page):
     cast = build_cast()
     page.goto(f"{live_server.url}/")
     assert "/login/" in page.url
-    page.fill("#id_username", cast.de.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    complete_login(page, cast.de)  # the password, then the code of the authenticator app
     page.wait_for_url(f"**/operations/{cast.operation.code}/")
     assert page.locator("h1").inner_text() == cast.operation.name
     assert "Germany" in page.locator(".you").inner_text()

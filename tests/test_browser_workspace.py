@@ -14,7 +14,7 @@ from findings import services as findings
 from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, Suspect
 from platforms.models import PlatformCheck
 
-from .cast import PASSWORD, PNG, build_cast
+from .cast import PNG, browser_login, build_cast, complete_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +27,7 @@ def shot(page, name):
 
 
 def log_in(page, live_server, user, next_path):
-    page.goto(f"{live_server.url}/login/?next={next_path}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, live_server, user, next_path)
     page.wait_for_url(f"**{next_path}")
 
 
@@ -190,9 +187,7 @@ def test_half_typed_entry_survives_an_expired_session(live_server, page):
     page.focus("#log-suspect #id_alias")
     page.keyboard.press("Control+Enter")
     page.wait_for_url("**/login/**")
-    page.fill("#id_username", cast.de.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    complete_login(page, cast.de)
     page.wait_for_url(f"**{workspace_path(cast)}")
     expect(page.locator("#log-suspect-box")).to_have_attribute("open", "")
     expect(page.locator("#log-suspect #id_alias")).to_have_value("Vadim the recruiter")

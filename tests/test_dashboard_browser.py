@@ -8,7 +8,7 @@ from findings import services as findings
 from reports import views
 from reports.services import snapshot_compile
 
-from .cast import PASSWORD, build_cast
+from .cast import browser_login, build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +19,7 @@ def test_the_headline_refreshes_itself_and_on_recompute_without_a_reload(live_se
     cast = build_cast()
     snapshot_compile(operation=cast.operation)
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", cast.coordinator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, live_server, cast.coordinator)
     page.wait_for_url(f"**/operations/{cast.operation.code}/")
     page.click("nav.opnav >> text=Dashboard")
     urls = page.locator('.headline-figure[data-figure="urls"] .n')

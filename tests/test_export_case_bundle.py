@@ -42,8 +42,8 @@ def test_the_bundle_leaves_out_what_hangs_off_the_case_from_teams_the_user_canno
     assert api_as(cast.fr).get(url("case-bundle", case.pk)).json()["shared_with_teams"] == ["FR"]
 
 
-def test_exporting_a_bundle_is_recorded_as_a_consultation_of_the_case(cast):
+def test_exporting_a_bundle_is_recorded_as_a_disclosure_of_the_case(cast):
     case = cast.case_of(cast.de)
     api_as(cast.coordinator).get(url("case-bundle", case.pk))
-    event = AuditEvent.objects.filter(action="consult").latest("seq")
+    event = AuditEvent.objects.filter(action="disclose").latest("seq")
     assert (event.actor, event.object_type, event.object_id) == (cast.coordinator, "findings.case", str(case.pk))

@@ -57,10 +57,10 @@ def test_an_export_imports_back_unchanged(cast):
     assert (result.created, result.existing) == (0, 1)
 
 
-def test_an_export_is_recorded_as_a_consultation(cast):
+def test_an_export_is_recorded_as_a_disclosure(cast):
     cast.family_of(cast.de)
     export(cast.de, "victim")
-    event = AuditEvent.objects.filter(action="consult").latest("seq")
+    event = AuditEvent.objects.filter(action="disclose").latest("seq")
     assert (event.actor, event.object_type) == (cast.de, "findings.possiblevictim")
     assert event.summary == "victims exported as CSV"
 

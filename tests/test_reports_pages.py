@@ -9,7 +9,7 @@ from django.utils import timezone
 from reports import building
 from reports.models import Report
 
-from .cast import PASSWORD, build_cast
+from .cast import browser_login, build_cast
 
 
 @pytest.fixture(autouse=True)
@@ -111,18 +111,17 @@ def test_the_progress_bar_fills_and_the_download_link_appears_without_a_reload(l
     monkeypatch.setattr(building, "enqueue_on_commit", lambda *args, **kwargs: None)
     cast = build_cast()
     report = summary_in(cast, "running", progress=10, started_at=timezone.now())
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", cast.coordinator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_login(page, live_server, cast.coordinator)
     page.wait_for_url("**/operations/**")
     page.goto(f"{live_server.url}{reverse('report_list', args=[cast.operation.code])}")
     bar = page.locator(f"#report-{report.pk} progress")
     assert bar.get_attribute("value") == "10"
 
     Report.objects.filter(pk=report.pk).update(progress=70)
+    # A function, not an expression: Playwright would eval() an expression, which the page's CSP forbids.
     page.wait_for_function(
-        f"document.querySelector('#report-{report.pk} progress')?.getAttribute('value') === '70'", timeout=10000
+        f"() => document.querySelector('#report-{report.pk} progress')?.getAttribute('value') === '70'",
+        timeout=10000,
     )
     Report.objects.filter(pk=report.pk).update(status="queued", progress=0)  # back in line, as after a retry
     building.report_build(report.pk)

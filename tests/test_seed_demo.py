@@ -6,9 +6,10 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
-from operations import demo
+from operations import demo, two_factor
 from operations.models import Membership, Operation
 from platforms.models import PlatformCheck
 
@@ -66,4 +67,9 @@ def test_every_demo_login_works():
     usernames = ["admin"] + [u for u, *_ in demo.USERS]
     for username in usernames:
         assert username in out.getvalue()
-        assert authenticate(username=username, password=demo.DEMO_PASSWORD) is not None, username
+        request = RequestFactory().post("/login/")  # the lockout check (django-axes) needs the request
+        user = authenticate(request, username=username, password=demo.DEMO_PASSWORD)
+        assert user is not None, username
+        # ... and the second factor: the documented demo secret gives the code
+        assert two_factor.verify(user=user, code=demo.demo_code()) is not None, username
+    assert demo.DEMO_TOTP_SECRET in out.getvalue()

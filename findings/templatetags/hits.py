@@ -4,19 +4,22 @@
     {% hit_badge finding %}          → "2 hits" (a link to the hits) on a finding with hits, else nothing
     {% hits_nav_link operation %}    → the "Hits" link of the operation nav, with the unanswered count
 
-The counts come from one query per request (cached on the request), whatever the number of
-badges on the page, and only hits the user may see are counted.
+However many badges a page shows, the counts cost the same few queries (the user's membership,
+the access rule's reach, and one query over the operation's hits the user may see), run once per
+request and operation and kept on the request. Only hits the user may see are counted.
 """
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django import template
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from findings.matching import finding_type
 from findings.models import Hit
-from operations.access import is_coordinator, membership_in
+from operations.access import membership_in
 from operations.models import Membership
 
 register = template.Library()
@@ -24,18 +27,36 @@ register = template.Library()
 _SIDES = ("case", "suspect", "victim", "url", "account")
 
 
-def _badge_counts(request) -> Counter:
-    counts = getattr(request, "_hit_badge_counts", None)
-    if counts is None:
-        counts = Counter()
-        fields = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
-        for row in Hit.objects.visible_to(request.user).values_list(*fields):
-            keys = set()
-            for side in (row[:5], row[5:]):
-                keys.update((name, pk) for name, pk in zip(_SIDES, side, strict=True) if pk)
-            counts.update(keys)
-        request._hit_badge_counts = counts
-    return counts
+@dataclass
+class _Badges:
+    """The hit counts of one operation's findings for one request, and where a badge links to."""
+
+    counts: Counter = field(default_factory=Counter)
+    page: str = ""
+
+
+def _badges(request, operation_id) -> _Badges:
+    cache = request.__dict__.setdefault("_hit_badges", {})
+    if operation_id in cache:
+        return cache[operation_id]
+    badges = cache[operation_id] = _Badges()
+    membership = (
+        Membership.objects.select_related("operation").filter(user=request.user, operation_id=operation_id).first()
+    )
+    if membership is None or membership.role == Membership.Role.PROSECUTOR:
+        return badges  # prosecutors see no hits
+    code = membership.operation.code
+    page = "hits:board" if membership.role == Membership.Role.COORDINATOR else "hits:inbox"
+    badges.page = reverse(page, args=[code])
+    # A finding's selectors carry its operation, so its hits involve that operation on one side.
+    hits = Hit.objects.visible_to(request.user).filter(Q(operation_a_id=operation_id) | Q(operation_b_id=operation_id))
+    fields = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
+    for row in hits.values_list(*fields):
+        keys = set()  # a hit counts once per finding, even when both of its sides hang off one case
+        for side in (row[:5], row[5:]):
+            keys.update((name, pk) for name, pk in zip(_SIDES, side, strict=True) if pk)
+        badges.counts.update(keys)
+    return badges
 
 
 @register.simple_tag(takes_context=True)
@@ -44,16 +65,15 @@ def hit_badge(context, finding):
     request = context.get("request")
     if request is None or finding is None or not request.user.is_authenticated:
         return ""
+    badges = _badges(request, finding.operation_id)
     name = finding_type(finding)
-    count = _badge_counts(request)[(name, finding.pk)]
+    count = badges.counts[(name, finding.pk)]
     if not count:
         return ""
-    operation = finding.operation
-    page = "hits:board" if is_coordinator(request.user, operation) else "hits:inbox"
-    url = reverse(page, args=[operation.code]) + f"?status=all&finding={name}:{finding.pk}"
-    label = f"{count} cross-border hit{'s' if count != 1 else ''}"
-    return format_html('<a class="hit-badge" href="{}" title="{}">{} hit{}</a>', url, label, count,
-                       "s" if count != 1 else "")
+    url = f"{badges.page}?status=all&finding={name}:{finding.pk}"
+    plural = "s" if count != 1 else ""
+    return format_html('<a class="hit-badge" href="{}" title="{} cross-border hit{}">{} hit{}</a>',
+                       url, count, plural, count, plural)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,198 @@
+"""Reports and figures in the API: ask for a PDF report, follow it, download it; read an
+operation's latest figures, or have them compiled now.
+
+Thin: who may ask for and download which report is ``reports.building`` (the same rule as the
+pages, ``reports_visible_to`` for lists); the download is ``reports.downloads.report_response``,
+which records the disclosure; the figures are the coordinators' (like the dashboard): anyone else
+gets the same 404 as for an operation that does not exist.
+"""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+import django_filters
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.api import ApiView, ApiViewSet, ErrorSerializer, error_body
+from operations.access import is_coordinator
+from operations.models import Operation
+
+from . import building
+from .downloads import report_response
+from .models import Report
+from .serializers import PendingSerializer, ReportRequestSerializer, ReportSerializer, StatisticsSerializer
+from .services import snapshot_latest, snapshot_request
+from .statistics import headline_keys, press_line
+
+# Look again this many seconds after a "pending" answer.
+RETRY_AFTER = 2
+# As the dashboard: a read finding no figures (or, for an active operation, figures older than
+# this) asks for a fresh compile.
+STALE_AFTER = 60
+
+UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="The report is not done, or its file is unavailable.")
+
+
+class ReportFilter(django_filters.FilterSet):
+    operation = django_filters.NumberFilter(field_name="operation_id", help_text="Operation id.")
+    kind = django_filters.ChoiceFilter(choices=Report.Kind.choices)
+    status = django_filters.ChoiceFilter(choices=Report.Status.choices)
+
+    class Meta:
+        model = Report
+        fields = []
+
+
+def _pending(detail: str, follow: str) -> Response:
+    body = {"code": "pending", "detail": detail, "follow": follow}
+    headers = {"Location": follow, "Retry-After": str(RETRY_AFTER)}
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The reports the user may download: their own, and all of the operations they "
+                               "coordinate"),
+    retrieve=extend_schema(summary="One report: follow its status and progress until it is done"),
+    create=extend_schema(
+        summary="Ask for a PDF report",
+        description="Operation summary: the operation's coordinators. Case file: anyone who sees the case. "
+        "Country-team report: the team's analysts, and coordinators for any team. The report is built in the "
+        "background: the answer (202) is the queued report; read it again until `status` is `done`, then "
+        "download it. Asking again while the same report is queued or running returns that one.",
+        request=ReportRequestSerializer,
+        responses={202: ReportSerializer},
+    ),
+    retry=extend_schema(summary="Queue a failed report again", request=None, responses={202: ReportSerializer}),
+    download=extend_schema(
+        summary="Download the PDF (an attachment, with its SHA-256 in X-Report-SHA256)",
+        description="The stored file is checked against its SHA-256 first; each download is recorded in the "
+        "audit trail as a disclosure.",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 409: UNAVAILABLE},
+    ),
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """PDF reports: operation summary, case file, country-team report."""
+
+    queryset = Report.objects.none()  # for the documentation; requests read through get_queryset
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+    ordering = ("-requested_at", "-id")
+    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+
+    def get_queryset(self):
+        return building.reports_visible_to(self.request.user).select_related("case", "requested_by")
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except (ValueError, exceptions.ValidationError):
+            raise exceptions.NotFound() from None
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ReportRequestSerializer
+        return ReportSerializer
+
+    def _queued(self, report):
+        report = self.get_queryset().get(pk=report.pk)
+        location = reverse("api:report-detail", args=[report.pk])
+        data = ReportSerializer(report, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+    def create(self, request, *args, **kwargs):
+        form = ReportRequestSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        report = building.report_request(
+            user=request.user, kind=data["kind"], operation=data["operation"], case=data.get("case"),
+            team=data.get("team", ""),
+        )
+        return self._queued(report)
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        return self._queued(building.report_retry(user=request.user, report=self.get_object()))
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        report = self.get_object()
+        try:
+            return report_response(user=request.user, report=report)
+        except building.ReportUnavailable as exc:
+            return Response(error_body("unavailable", str(exc)), status=status.HTTP_409_CONFLICT)
+
+
+def _moment(text: str) -> dt.datetime:
+    """The ``newer_than`` parameter, in UTC; 400 for anything else."""
+    try:
+        moment = parse_datetime(text.strip())
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        pass
+    raise exceptions.ValidationError(
+        {"newer_than": ["Give a date and time with its offset, e.g. 2026-11-23T08:00:00Z."]}
+    )
+
+
+class StatisticsView(ApiView):
+    """The figures of one operation, for its coordinators."""
+
+    def _operation(self, request, pk) -> Operation:
+        operation = Operation.objects.visible_to(request.user).filter(pk=pk).first()
+        if operation is None or not is_coordinator(request.user, operation):
+            raise exceptions.NotFound()  # one answer for "no such operation", "not a member", "not a coordinator"
+        return operation
+
+    @extend_schema(
+        operation_id="operations_statistics_retrieve",
+        summary="The operation's latest figures (coordinators)",
+        description="200 with the newest snapshot of the figures. 202 while there is none yet — or none "
+        "counted after `newer_than` — with the address to look at again (`follow`, and `Location`).",
+        parameters=[OpenApiParameter("newer_than", OpenApiTypes.DATETIME, OpenApiParameter.QUERY, required=False,
+                                     description="Only figures counted at or after this moment (ISO 8601).")],
+        responses={200: StatisticsSerializer, 202: PendingSerializer, 400: ErrorSerializer},
+    )
+    def get(self, request, pk):
+        operation = self._operation(request, pk)
+        raw = request.query_params.get("newer_than")
+        newer_than = _moment(raw) if raw is not None else None
+        snapshot = snapshot_latest(operation)
+        if snapshot is None or (
+            operation.status == Operation.Status.ACTIVE
+            and snapshot.computed_at < timezone.now() - dt.timedelta(seconds=STALE_AFTER)
+        ):
+            snapshot_request(operation=operation, unless_newer_than=STALE_AFTER)
+        if snapshot is None or (newer_than is not None and snapshot.computed_at < newer_than):
+            return _pending("The figures are being counted: look again in a moment.", request.get_full_path())
+        totals = snapshot.figures.get("totals", {})
+        headline = [
+            {"key": key, "value": totals.get(key, 0), "text": press_line(key, totals.get(key, 0))}
+            for key in headline_keys(operation)
+        ]
+        data = {"operation_id": operation.pk, "computed_at": snapshot.computed_at, "headline": headline,
+                "figures": snapshot.figures}
+        return Response(StatisticsSerializer(data).data)
+
+    @extend_schema(
+        operation_id="operations_statistics_compile",
+        summary="Compile the figures now (coordinators)",
+        description="The statistics job runs once this request is answered. Follow the address in `follow` "
+        "(also `Location`): it answers 202 until the new figures are stored, then 200 with them.",
+        request=None,
+        responses={202: PendingSerializer},
+    )
+    def post(self, request, pk):
+        operation = self._operation(request, pk)
+        requested_at = timezone.now()
+        snapshot_request(operation=operation)
+        follow = reverse("api:operation-statistics", args=[operation.pk])
+        follow += "?" + urlencode({"newer_than": requested_at.isoformat()})
+        return _pending("The figures are being compiled.", follow)
