@@ -361,8 +361,6 @@ def parse_args(argv=None):
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--no-beat", dest="beat", action="store_false",
                         help="do not run Celery beat (the per-minute figures and sweeps) during the load")
-    parser.add_argument("--trgm-index", action="store_true",
-                        help="create a pg_trgm GIN index on URLs by hand first (to compare free-text search)")
     parser.add_argument("--quiet-wait", type=float, default=240,
                         help="seconds to wait at most for other work on the machine to stop before measuring")
     parser.add_argument("--reuse", action="store_true",
@@ -385,19 +383,15 @@ def main(argv=None):
 
     from . import access_rule, figures, matching, reports, seed
 
+    step("migrating the database")
+    call_command("migrate", verbosity=0)
     operation = Operation.objects.filter(code=seed.CODE).first() if args.reuse else None
     if operation is None:
-        step("migrating the empty database")
-        call_command("migrate", verbosity=0)
         step(f"seeding the benchmark operation at scale {args.scale}")
         result["seed"] = seed.seed(args.scale)
         operation = Operation.objects.get(code=seed.CODE)
     else:
         result["seed"] = seed.sizes_of(operation)
-    if args.trgm_index:
-        step("creating pg_trgm GIN indexes for the free-text search by hand")
-        result["trgm_index_s"] = create_trgm_indexes()
-
     if args.quiet_wait:
         result["machine"]["busy_cores_before_measuring"] = wait_for_quiet(args.quiet_wait)
     if "e" in args.only:
@@ -457,28 +451,6 @@ def main(argv=None):
     output.write_text(json.dumps(result, indent=2, default=str))
     print(f"\nJSON: {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     return result
-
-
-# What the workspace search filters with ``icontains``, which Django writes as UPPER(column) LIKE
-# UPPER('%text%'): a trigram index helps only when it is on the same UPPER() expression.
-TRGM_INDEXES = {
-    "findings_detectedurl": ["url", "note"],
-    "findings_socialaccount": ["handle", "display_name"],
-    "findings_suspect": ["alias"],
-    "findings_case": ["title"],
-}
-
-
-def create_trgm_indexes() -> float:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for table, columns in TRGM_INDEXES.items():
-            for column in columns:
-                cursor.execute(f"CREATE INDEX IF NOT EXISTS bench_{table}_{column}_trgm ON {table} "
-                               f"USING gin ((UPPER({column}::text)) gin_trgm_ops)")
-            cursor.execute(f"ANALYZE {table}")
-    return round(time.perf_counter() - started, 1)
 
 
 def step(text: str) -> None:
