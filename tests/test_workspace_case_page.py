@@ -93,3 +93,13 @@ def test_prosecutor_reads_a_shared_case_with_no_form_but_the_case_file_request(c
     assert family["suspect"].alias in html and family["evidence"].sha256 in html
     forms = html.split("</header>", 1)[1].split("<form")[1:]  # besides the log-out button
     assert len(forms) == 1 and "Build case file (PDF)" in forms[0]  # a prosecutor reads, and asks for the file
+
+
+def test_the_edit_link_is_offered_only_to_who_may_change_the_case(client, cast):
+    case = cast.case_of(cast.de)
+    findings.case_share_with_team(user=cast.de, case=case, team="FR")
+    edit_url = f"/operations/{cast.operation.code}/cases/{case.reference}/edit/"
+    for user, offered in ((cast.de, True), (cast.coordinator, True), (cast.fr, False)):
+        client.force_login(user)
+        html = client.get(case_url(cast, case)).content.decode()
+        assert (edit_url in html) == offered, user
