@@ -208,7 +208,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when Redis is away: a request that enqueues must not hang on the broker.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A job whose worker died is handed out again once unacknowledged this long (Redis's default is an
+# hour). Longer than the longest job can run — a report build is killed at 300 s (reports/building.py)
+# — or a slow build would be handed to a second worker while the first still runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 600}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE: dict = {
     # The figures of every active operation, recompiled every minute (reports/tasks.py).

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
-from operations.access import may_log_in
+from operations.access import may_log_in, memberships_of
 from operations.models import Membership, Operation
 
 
@@ -47,9 +47,7 @@ class Desk:
 
 def desk_for(request, code: str) -> Desk:
     """The user's membership in the operation ``code``; 404 alike for "no such operation" and "not yours"."""
-    membership = (
-        Membership.objects.select_related("operation").filter(user=request.user, operation__code=code).first()
-    )
+    membership = next((m for m in memberships_of(request.user).values() if m.operation.code == code), None)
     if membership is None:
         raise Http404("No such operation.")
     return Desk(

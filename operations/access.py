@@ -50,56 +50,106 @@ class Reach:
         return set().union(*self.analyst_ops_by_team.values()) if self.analyst_ops_by_team else set()
 
 
+def _kept(user, key, load):
+    """``load()``, read once per user object and kept on it, as Django keeps permissions there
+    (``user._perm_cache``). ``request.user`` lives for one request and a job loads its own user,
+    so the six to ten checks of a page (every ``visible_to``, ``may_change``, the navigation) cost
+    one query each for the memberships and the shares, and a request sees one consistent answer.
+    Code that changes memberships or shares and then asks again about the *same* user object
+    calls ``forget_access(user)`` first (``operations.services`` does for memberships).
+    """
+    kept = user.__dict__.setdefault("_actionday_access", {})
+    if key not in kept:
+        kept[key] = load()
+    return kept[key]
+
+
+def forget_access(user) -> None:
+    """Forget what ``_kept`` holds for this user object: the next check reads the database again."""
+    user.__dict__.pop("_actionday_access", None)
+
+
+def memberships_of(user) -> dict[int, Membership]:
+    """The user's memberships by operation id, each with its operation."""
+    if not user.is_authenticated:
+        return {}
+    return _kept(user, "memberships", lambda: {
+        m.operation_id: m for m in Membership.objects.filter(user=user).select_related("operation")
+    })
+
+
 def reach_of(user) -> Reach:
     reach = Reach()
-    if not user.is_authenticated:
-        return reach
-    for operation_id, role, team in Membership.objects.filter(user=user).values_list("operation_id", "role", "team"):
-        if role == Membership.Role.COORDINATOR:
+    for operation_id, membership in memberships_of(user).items():
+        if membership.role == Membership.Role.COORDINATOR:
             reach.coordinated.add(operation_id)
-        elif role == Membership.Role.ANALYST:
-            reach.analyst_ops_by_team.setdefault(team, set()).add(operation_id)
-        elif role == Membership.Role.PROSECUTOR:
+        elif membership.role == Membership.Role.ANALYST:
+            reach.analyst_ops_by_team.setdefault(membership.team, set()).add(operation_id)
+        elif membership.role == Membership.Role.PROSECUTOR:
             reach.prosecuted.add(operation_id)
     return reach
 
 
-def _cases_shared_with_teams(teams):
+def cases_shared_with_team(user, team: str) -> list[int]:
+    """The ids of the cases shared with ``team`` (for ``user``, an analyst of it).
+
+    A list of ids rather than a subquery: building the guardian subquery into every query costs
+    Django about a millisecond each time, several times a page; the ids cost one small query.
+    """
     from findings.models import CaseGroupObjectPermission
 
-    return CaseGroupObjectPermission.objects.filter(
-        group__name__in=[team_group_name(t) for t in teams], permission__codename=VIEW_CASE
-    ).values("content_object_id")
+    return _kept(user, ("shared with team", team), lambda: list(
+        CaseGroupObjectPermission.objects.filter(group__name=team_group_name(team), permission__codename=VIEW_CASE)
+        .values_list("content_object_id", flat=True).distinct()
+    ))
 
 
-def _cases_shared_with_user(user):
+def cases_shared_with_user(user) -> list[int]:
+    """The ids of the cases shared with ``user`` by name (a prosecutor)."""
     from findings.models import CaseUserObjectPermission
 
-    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=VIEW_CASE).values(
-        "content_object_id"
-    )
+    return _kept(user, "shared with user", lambda: list(
+        CaseUserObjectPermission.objects.filter(user=user, permission__codename=VIEW_CASE)
+        .values_list("content_object_id", flat=True).distinct()
+    ))
+
+
+def visibility_parts(model, user) -> list[Q]:
+    """The rule for ``model`` as a list of conditions; a row is visible if it meets any of them.
+
+    Each part is one reason to see a row (coordinating the operation, being of the row's team,
+    a share with the team or with the prosecutor). ``visibility_filter`` is their OR; the
+    workspace list reads each part on its own, which lets PostgreSQL walk one index per part
+    newest-first and stop after a page, instead of skipping the rows of every other team.
+    """
+    if not user.is_authenticated:
+        return []
+    reach = reach_of(user)
+    case_path = model.case_path  # "pk" for Case, "case_id" for what hangs off a case, None otherwise
+    parts = []
+    if reach.coordinated:
+        parts.append(Q(operation_id__in=reach.coordinated))
+    if reach.analyst_ops_by_team and model.shared_with_operation:
+        parts.append(Q(operation_id__in=reach.analyst_ops))  # their own team's records are among them
+    else:
+        for team, operation_ids in reach.analyst_ops_by_team.items():
+            parts.append(Q(operation_id__in=operation_ids, team=team))
+            if case_path:
+                shared = cases_shared_with_team(user, team)
+                if shared:
+                    parts.append(Q(operation_id__in=operation_ids, **{f"{case_path}__in": shared}))
+    if reach.prosecuted and case_path:
+        shared = cases_shared_with_user(user)
+        if shared:
+            parts.append(Q(operation_id__in=reach.prosecuted, **{f"{case_path}__in": shared}))
+    return parts
 
 
 def visibility_filter(model, user) -> Q:
     """The Q object that keeps exactly the rows of ``model`` that ``user`` may see."""
-    nothing = Q(pk__in=[])
-    if not user.is_authenticated:
-        return nothing
-    reach = reach_of(user)
-    case_path = model.case_path  # "pk" for Case, "case_id" for what hangs off a case, None otherwise
-    q = nothing
-    if reach.coordinated:
-        q |= Q(operation_id__in=reach.coordinated)
-    for team, operation_ids in reach.analyst_ops_by_team.items():
-        q |= Q(operation_id__in=operation_ids, team=team)
-    if reach.analyst_ops_by_team:
-        if model.shared_with_operation:
-            q |= Q(operation_id__in=reach.analyst_ops)
-        elif case_path:
-            for team, operation_ids in reach.analyst_ops_by_team.items():
-                q |= Q(operation_id__in=operation_ids, **{f"{case_path}__in": _cases_shared_with_teams([team])})
-    if reach.prosecuted and case_path:
-        q |= Q(operation_id__in=reach.prosecuted, **{f"{case_path}__in": _cases_shared_with_user(user)})
+    q = Q(pk__in=[])
+    for part in visibility_parts(model, user):
+        q |= part
     return q
 
 
@@ -110,24 +160,13 @@ def change_filter(user) -> Q:
     records; nobody: records of closed or archived operations; prosecutors: nothing.
     """
     q = Q(pk__in=[])
-    if not user.is_authenticated:
-        return q
-    writable = (
-        Membership.objects.filter(user=user, role__in=(Membership.Role.ANALYST, Membership.Role.COORDINATOR))
-        .exclude(operation__status__in=Operation.READ_ONLY_STATUSES)
-        .values_list("operation_id", "role", "team")
-    )
-    coordinated, analysed = set(), {}
-    for operation_id, role, team in writable:
-        if role == Membership.Role.COORDINATOR:
-            coordinated.add(operation_id)
-        else:
-            analysed.setdefault(team, set()).add(operation_id)
-    if coordinated:
-        q |= Q(operation_id__in=coordinated)
-    for team, operation_ids in analysed.items():
+    reach = reach_of(user)
+    if reach.coordinated:
+        q |= Q(operation_id__in=reach.coordinated)
+    for team, operation_ids in reach.analyst_ops_by_team.items():
         q |= Q(operation_id__in=operation_ids, team=team)
-    return q
+    # The operations' status is read now, not from the memberships kept on the user object.
+    return q & ~Q(operation__status__in=Operation.READ_ONLY_STATUSES)
 
 
 class FindingQuerySet(models.QuerySet):
@@ -135,6 +174,11 @@ class FindingQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(visibility_filter(self.model, user))
+
+    def visible_to_in_parts(self, user) -> list:
+        """``visible_to`` as one queryset per part of the rule; together they hold exactly its rows,
+        a row possibly in more than one. For reading the newest rows a page at a time."""
+        return [self.filter(part) for part in visibility_parts(self.model, user)]
 
     def changeable_by(self, user):
         """The records ``user`` may change: ``may_change`` as a filter, for lists of write targets."""
@@ -145,10 +189,8 @@ class FindingQuerySet(models.QuerySet):
 
 
 def membership_in(user, operation) -> Membership | None:
-    if not user.is_authenticated:
-        return None
     operation_id = operation.pk if isinstance(operation, Operation) else operation
-    return Membership.objects.filter(user=user, operation_id=operation_id).first()
+    return memberships_of(user).get(operation_id)
 
 
 def may_log_in(user, operation) -> bool:

@@ -148,8 +148,9 @@ class TeamOwned(models.Model):
 
     class Meta:
         abstract = True
-        # The country-team rule is a plain indexed filter: operation first, then team.
-        indexes = [models.Index(fields=["operation", "team"], name="%(class)s_op_team")]
+        # The country-team rule is a plain indexed filter: operation first, then team; then the
+        # time, so that a team's newest records are read straight off the index (the workspace list).
+        indexes = [models.Index(fields=["operation", "team", "created_at"], name="%(class)s_op_team_time")]
 
 
 class IdempotencyKey(models.Model):

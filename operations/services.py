@@ -6,7 +6,7 @@ from django.utils import timezone
 
 import audit
 
-from .access import is_coordinator
+from .access import forget_access, is_coordinator
 from .countries import COUNTRY_NAMES
 from .models import FocusTag, Membership, Operation
 from .transitions import require_move
@@ -80,6 +80,7 @@ def membership_add(*, by, operation: Operation, user, role: str, team: str, agen
             team=team,
             summary=f"{'added' if created else 'updated'} member {user.get_username()} as {role} of team {team}",
         )
+    forget_access(user)
     return membership
 
 

@@ -58,6 +58,28 @@ def test_analyst_logs_a_url_with_the_shortcut_and_ctrl_enter(live_server, page):
     shot(page, "workspace")
 
 
+def test_what_is_typed_while_the_form_is_on_its_way_goes_into_it(live_server, page):
+    """The log forms are fetched when their box is first opened: keys typed before the form arrives
+    go into its first field and are not taken for shortcuts (a, s, v open other forms)."""
+    cast = build_cast()
+    open_workspace(page, live_server, cast, cast.de)
+    held = []  # the form's request, held back until everything is typed
+    page.route("**/workspace/log/url/", lambda route: held.append(route))
+    page.keyboard.press("u")
+    page.keyboard.type("hxxps://vans[.]example/ads")
+    while not held:
+        page.wait_for_timeout(20)
+    for kind in ("account", "suspect", "victim"):
+        expect(page.locator(f"#log-{kind}-box")).not_to_have_attribute("open", "")
+    held[0].continue_()
+    expect(page.locator("#log-url #id_url")).to_have_value("hxxps://vans[.]example/ads")
+    page.unroute("**/workspace/log/url/")
+    expect(page.locator("#log-url #id_url")).to_be_focused()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#log-url .saved")).to_contain_text("Saved: URL hxxps://vans[.]example/ads")
+    assert DetectedUrl.objects.get().url == "https://vans.example/ads"
+
+
 def test_invalid_entry_is_marked_and_nothing_typed_is_lost(live_server, page):
     cast = build_cast()
     open_workspace(page, live_server, cast, cast.de)
@@ -198,9 +220,13 @@ def test_half_typed_entry_survives_an_expired_session(live_server, page):
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-suspect .saved")).to_contain_text("Saved: suspect Vadim the recruiter")
     assert Suspect.objects.get().notes == "Phone +49 151 2345678 in every advert"
-    # Saved means forgotten: a reload brings back an empty form.
+    # Saved means forgotten: after a reload nothing is put back.
     page.reload()
+    expect(page.locator("#log-suspect-box")).not_to_have_attribute("open", "")
+    page.keyboard.press("s")
+    expect(page.locator("#log-suspect #id_alias")).to_be_focused()
     expect(page.locator("#log-suspect #id_alias")).to_have_value("")
+    expect(page.locator("#log-suspect .draft-note")).to_have_count(0)
 
 
 def test_logging_out_forgets_what_was_typed(live_server, page):
@@ -211,5 +237,7 @@ def test_logging_out_forgets_what_was_typed(live_server, page):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/login/**")
     log_in(page, live_server, cast.de, workspace_path(cast))
+    page.keyboard.press("s")
+    expect(page.locator("#log-suspect #id_alias")).to_be_focused()
     expect(page.locator("#log-suspect #id_alias")).to_have_value("")
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('actionday:draft:')).length") == 0

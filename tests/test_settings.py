@@ -60,3 +60,12 @@ def test_production_starts_when_everything_is_given():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "False"
+
+
+def test_a_job_of_a_dead_worker_is_handed_out_again_only_after_the_longest_build_could_end():
+    from django.conf import settings
+
+    from reports.building import BUILD_TIME_LIMIT
+
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert BUILD_TIME_LIMIT < timeout <= 15 * 60  # not a second worker on a live build; not an hour's wait

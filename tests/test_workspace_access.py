@@ -73,7 +73,7 @@ def test_coordinator_sees_every_team_in_the_workspace(client, cast):
     html = workspace(client, cast).content.decode()
     assert de["case"].reference in html and fr["case"].reference in html
     assert de["victim"].code in html and fr["victim"].code in html
-    assert 'id="log-url"' in html  # coordinators log too
+    assert 'id="log-url-box"' in html  # coordinators log too
 
 
 def test_prosecutor_gets_no_log_forms_and_only_the_cases_shared_with_them(client, cast):
@@ -84,7 +84,7 @@ def test_prosecutor_gets_no_log_forms_and_only_the_cases_shared_with_them(client
     html = workspace(client, cast).content.decode()
     assert shared["case"].reference in html
     assert other.reference not in html
-    assert 'id="log-url"' not in html and "Bulk paste" not in html
+    assert 'id="log-url-box"' not in html and "Bulk paste" not in html
     assert "do not log findings" in html
     response = client.get(reverse("finding_log", args=[cast.operation.code, "url"]))
     assert response.status_code == 403
@@ -119,5 +119,5 @@ def test_closed_operation_shows_the_workspace_read_only(client, cast):
     client.force_login(cast.de)
     html = workspace(client, cast).content.decode()
     assert "read-only" in html
-    assert 'id="log-url"' not in html and "Bulk paste" not in html
+    assert 'id="log-url-box"' not in html and "Bulk paste" not in html
     assert "Link…" not in html

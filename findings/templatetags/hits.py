@@ -4,9 +4,10 @@
     {% hit_badge finding %}          → "2 hits" (a link to the hits) on a finding with hits, else nothing
     {% hits_nav_link operation %}    → the "Hits" link of the operation nav, with the unanswered count
 
-However many badges a page shows, the counts cost the same few queries (the user's membership,
-the access rule's reach, and one query over the operation's hits the user may see), run once per
-request and operation and kept on the request. Only hits the user may see are counted.
+However many badges a page shows, and with the nav link, the counts cost one query over the
+operation's hits the user may see (and the user's memberships, which the access rule reads once
+per request anyway), run once per request and operation and kept on the request. Only hits the
+user may see are counted.
 """
 
 from collections import Counter
@@ -29,33 +30,37 @@ _SIDES = ("case", "suspect", "victim", "url", "account")
 
 @dataclass
 class _Badges:
-    """The hit counts of one operation's findings for one request, and where a badge links to."""
+    """What one request shows of one operation's hits: the count per finding, where a badge links
+    to, and how many hits the user's team has still to answer (the nav link)."""
 
     counts: Counter = field(default_factory=Counter)
     page: str = ""
+    awaiting: int = 0
 
 
 def _badges(request, operation_id) -> _Badges:
+    """Read once per request and operation: one query over the hits the user may see."""
     cache = request.__dict__.setdefault("_hit_badges", {})
     if operation_id in cache:
         return cache[operation_id]
     badges = cache[operation_id] = _Badges()
-    membership = (
-        Membership.objects.select_related("operation").filter(user=request.user, operation_id=operation_id).first()
-    )
+    membership = membership_in(request.user, operation_id)
     if membership is None or membership.role == Membership.Role.PROSECUTOR:
         return badges  # prosecutors see no hits
-    code = membership.operation.code
     page = "hits:board" if membership.role == Membership.Role.COORDINATOR else "hits:inbox"
-    badges.page = reverse(page, args=[code])
+    badges.page = reverse(page, args=[membership.operation.code])
     # A finding's selectors carry its operation, so its hits involve that operation on one side.
     hits = Hit.objects.visible_to(request.user).filter(Q(operation_a_id=operation_id) | Q(operation_b_id=operation_id))
-    fields = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
-    for row in hits.values_list(*fields):
+    sides = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
+    team, still_open = membership.team, Hit.Answer.OPEN
+    for row in hits.values_list(*sides, "team_a", "answer_a", "team_b", "answer_b"):
         keys = set()  # a hit counts once per finding, even when both of its sides hang off one case
-        for side in (row[:5], row[5:]):
+        for side in (row[:5], row[5:10]):
             keys.update((name, pk) for name, pk in zip(_SIDES, side, strict=True) if pk)
         badges.counts.update(keys)
+        team_a, answer_a, team_b, answer_b = row[10:]
+        # As HitQuerySet.awaiting_answer_from: a side of the team's, not answered yet.
+        badges.awaiting += (team_a == team and answer_a == still_open) or (team_b == team and answer_b == still_open)
     return badges
 
 
@@ -83,12 +88,11 @@ def hits_nav_link(context, operation):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return ""
-    membership = membership_in(request.user, operation)
-    if membership is None or membership.role == Membership.Role.PROSECUTOR:
+    badges = _badges(request, operation.pk)
+    if not badges.page:
         return ""
-    count = Hit.objects.visible_to(request.user).in_operation(operation).awaiting_answer_from(membership.team).count()
     url = reverse("hits:inbox", args=[operation.code])
-    if not count:
+    if not badges.awaiting:
         return format_html('<a href="{}">Hits</a>', url)
     return format_html('<a href="{}">Hits <span class="hit-count" title="awaiting your team\'s answer">{}</span></a>',
-                       url, count)
+                       url, badges.awaiting)

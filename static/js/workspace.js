@@ -1,7 +1,8 @@
 /* ActionDay workspace: keyboard shortcuts, Ctrl+Enter to save, and drafts that survive anything.
  *
  * Shortcuts (documented on the page, templates/findings/_shortcuts.html):
- *   l            open the log form (the type used last)
+ *   l            open the log form (the type used last); the form is fetched when its box is
+ *                first opened, and what is typed before it arrives goes into its first field
  *   u a s v c    open the log form for a URL, account, suspect, possible victim, case
  *   Ctrl+Enter   save the form the cursor is in (Cmd+Enter on a Mac)
  *   Esc          close the log form
@@ -50,10 +51,53 @@
       if (d !== box) { d.open = false; }
     });
     box.open = true;
+    if (s) { s.setItem(LAST_KIND, kind); }
+    if (!box.querySelector("form.log-form")) {
+      // The form arrives when its box is first opened (htmx). What is typed meanwhile is kept for
+      // its first field (htmx:load below), and is not taken for shortcuts.
+      waiting = { box: box, typed: "" };
+      return true;
+    }
     var field = firstField(box);
     if (field) { field.focus(); }
-    if (s) { s.setItem(LAST_KIND, kind); }
     return true;
+  }
+
+  var waiting = null;  // the box whose form is on its way, and what was typed since
+
+  function keepTyped(event) {
+    if (!waiting || !waiting.box.open || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) {
+      return false;
+    }
+    if (event.key.length === 1) {
+      waiting.typed += event.key;
+    } else if (event.key === "Backspace") {
+      waiting.typed = waiting.typed.slice(0, -1);
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    return true;
+  }
+
+  function formArrived(form) {
+    if (!waiting || !waiting.box.contains(form)) { return; }
+    var field = firstField(form);
+    if (field && waiting.typed && (field.tagName === "TEXTAREA" || field.tagName === "INPUT")) {
+      field.value += waiting.typed;
+      saveDraft(form);
+    }
+    waiting = null;
+  }
+
+  // A log form with a draft in this tab is opened at once, so that its form comes and the draft is put back.
+  function openBoxesWithDrafts() {
+    var s = store();
+    var workspace = document.querySelector("[data-operation]");
+    if (!s || !workspace) { return; }
+    document.querySelectorAll("details.log-kind").forEach(function (box) {
+      if (s.getItem(DRAFT_PREFIX + workspace.dataset.operation + ":log-" + box.dataset.kind)) { box.open = true; }
+    });
   }
 
   document.addEventListener("keydown", function (event) {
@@ -65,7 +109,9 @@
       }
       return;
     }
+    if (keepTyped(event)) { return; }
     if (event.key === "Escape") {
+      waiting = null;
       var open = document.querySelector("details.log-kind[open]");
       if (open) {
         open.open = false;
@@ -210,6 +256,8 @@
     var saved = params.get("saved");
     var s = store();
     if (!saved) { return; }
+    var workspace = document.querySelector("[data-operation]");
+    if (s && workspace) { s.removeItem(DRAFT_PREFIX + workspace.dataset.operation + ":" + saved); }
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       var key = form.dataset.draft;
       if (s && key.slice(key.indexOf(":") + 1) === saved) {
@@ -230,6 +278,7 @@
       // htmx:load on the body may come before DOMContentLoaded reaches us: whichever runs first starts.
       started = true;
       forgetSavedDraft();
+      openBoxesWithDrafts();
     }
     var forms = root.matches && root.matches("form[data-draft]") ? [root] : [];
     forms = forms.concat(Array.prototype.slice.call(root.querySelectorAll("form[data-draft]")));
@@ -267,7 +316,14 @@
     box.hidden = false;
   }
 
-  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    init(elt);
+    if (elt.matches && elt.matches("form.log-form")) {  // a form just loaded into its box, or saved
+      formArrived(elt);
+      focusAfterSwap(elt);
+    }
+  });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     // An outerHTML swap replaces the form: find the new one by its id.
