@@ -90,27 +90,32 @@ def reach_of(user) -> Reach:
     return reach
 
 
-def cases_shared_with_team(user, team: str) -> list[int]:
-    """The ids of the cases shared with ``team`` (for ``user``, an analyst of it).
+def cases_shared_with_team(user, team: str, operation_ids) -> list[int]:
+    """The ids of the cases of ``operation_ids`` shared with ``team`` (``user`` is an analyst of it).
 
     A list of ids rather than a subquery: building the guardian subquery into every query costs
     Django about a millisecond each time, several times a page; the ids cost one small query.
+    Only the user's operations: a team's shares of every operation of every year would make a
+    long list of ids that no query of theirs can use.
     """
     from findings.models import CaseGroupObjectPermission
 
     return _kept(user, ("shared with team", team), lambda: list(
-        CaseGroupObjectPermission.objects.filter(group__name=team_group_name(team), permission__codename=VIEW_CASE)
-        .values_list("content_object_id", flat=True).distinct()
+        CaseGroupObjectPermission.objects.filter(
+            group__name=team_group_name(team), permission__codename=VIEW_CASE,
+            content_object__operation_id__in=operation_ids,
+        ).values_list("content_object_id", flat=True).distinct()
     ))
 
 
-def cases_shared_with_user(user) -> list[int]:
-    """The ids of the cases shared with ``user`` by name (a prosecutor)."""
+def cases_shared_with_user(user, operation_ids) -> list[int]:
+    """The ids of the cases of ``operation_ids`` shared with ``user`` by name (a prosecutor)."""
     from findings.models import CaseUserObjectPermission
 
     return _kept(user, "shared with user", lambda: list(
-        CaseUserObjectPermission.objects.filter(user=user, permission__codename=VIEW_CASE)
-        .values_list("content_object_id", flat=True).distinct()
+        CaseUserObjectPermission.objects.filter(
+            user=user, permission__codename=VIEW_CASE, content_object__operation_id__in=operation_ids,
+        ).values_list("content_object_id", flat=True).distinct()
     ))
 
 
@@ -135,11 +140,11 @@ def visibility_parts(model, user) -> list[Q]:
         for team, operation_ids in reach.analyst_ops_by_team.items():
             parts.append(Q(operation_id__in=operation_ids, team=team))
             if case_path:
-                shared = cases_shared_with_team(user, team)
+                shared = cases_shared_with_team(user, team, operation_ids)
                 if shared:
                     parts.append(Q(operation_id__in=operation_ids, **{f"{case_path}__in": shared}))
     if reach.prosecuted and case_path:
-        shared = cases_shared_with_user(user)
+        shared = cases_shared_with_user(user, reach.prosecuted)
         if shared:
             parts.append(Q(operation_id__in=reach.prosecuted, **{f"{case_path}__in": shared}))
     return parts
