@@ -334,6 +334,13 @@ class JustificationRequired(APIException):
     )
 
 
+VICTIM_READ_PARAMETERS = [
+    OpenApiParameter(JUSTIFICATION_HEADER, str, OpenApiParameter.HEADER, required=False,
+                     description="Why the record is read (ASCII)."),
+    OpenApiParameter(JUSTIFICATION_PARAMETER, str, OpenApiParameter.QUERY, required=False,
+                     description=f"Why the record is read, when the {JUSTIFICATION_HEADER} header is not sent."),
+]
+
 VICTIM_READ = extend_schema(
     summary="Read one of the possible victims (with a justification)",
     description=(
@@ -344,12 +351,7 @@ VICTIM_READ = extend_schema(
         "A record the user may not see is 404 either way. Name no one in it: the trail keeps it after the record "
         "is erased."
     ),
-    parameters=[
-        OpenApiParameter(JUSTIFICATION_HEADER, str, OpenApiParameter.HEADER, required=False,
-                         description="Why the record is read (ASCII)."),
-        OpenApiParameter(JUSTIFICATION_PARAMETER, str, OpenApiParameter.QUERY, required=False,
-                         description=f"Why the record is read, when the {JUSTIFICATION_HEADER} header is not sent."),
-    ],
+    parameters=VICTIM_READ_PARAMETERS,
     responses={200: VictimSerializer, 400: ErrorSerializer, 428: ErrorSerializer},
 )
 
@@ -374,10 +376,18 @@ class VictimViewSet(FindingViewSet):
         return services.victim_log(user=self.request.user, **data), True
 
     def justification(self, request) -> str:
-        text = request.headers.get(JUSTIFICATION_HEADER) or request.query_params.get(JUSTIFICATION_PARAMETER) or ""
-        if not text.strip():
-            raise JustificationRequired()
-        return clean_justification(text)  # ValidationError: 400 with the reason
+        return victim_justification(request)
+
+
+def victim_justification(request) -> str:
+    """The reason given for reading a possible victim's record (or its evidence) through the API.
+
+    428 when none is given; ValidationError (400, with the reason) when it says too little or too much.
+    """
+    text = request.headers.get(JUSTIFICATION_HEADER) or request.query_params.get(JUSTIFICATION_PARAMETER) or ""
+    if not text.strip():
+        raise JustificationRequired()
+    return clean_justification(text)
 
 
 @finding_schema("detected URLs", UrlSerializer, UrlCreateSerializer, UrlUpdateSerializer)
@@ -479,14 +489,25 @@ class EvidenceViewSet(FindingViewSet):
 
     @extend_schema(
         summary="Download the evidence file (as an attachment, with its SHA-256 in X-Evidence-SHA256)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        description=(
+            "The evidence of a possible victim needs the same justification as the victim's record, in the "
+            f"`{JUSTIFICATION_HEADER}` header or the `{JUSTIFICATION_PARAMETER}` query parameter: without one the "
+            "answer is 428 (`justification_required`)."
+        ),
+        parameters=VICTIM_READ_PARAMETERS,
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), 400: ErrorSerializer,
+                   428: ErrorSerializer},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         from .downloads import evidence_response
 
+        evidence = self.get_object()
+        # A possible victim's evidence needs the same justification as the victim's record.
+        justification = victim_justification(request) if evidence.victim_id else ""
         # Always an inert attachment: the browser stores it, never renders it here.
-        return evidence_response(user=request.user, evidence=self.get_object(), content_type="application/octet-stream")
+        return evidence_response(user=request.user, evidence=evidence, justification=justification,
+                                 content_type="application/octet-stream")
 
 
 # --- reference data --------------------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 import audit
+from audit.consultation import session_justification
 
 from .evidence import ACTIVE_CONTENT_TYPES
 from .models import Evidence
@@ -17,19 +19,25 @@ def download_name(evidence: Evidence) -> str:
     return name or f"evidence-{evidence.sha256[:12]}"
 
 
-def evidence_response(*, user, evidence: Evidence, content_type: str | None = None) -> FileResponse:
+def evidence_response(*, user, evidence: Evidence, justification: str = "",
+                      content_type: str | None = None) -> FileResponse:
     """The evidence file as an inert attachment with its SHA-256, the download recorded in the audit trail.
 
-    The caller has read ``evidence`` through ``visible_to``. ``content_type``: what to send instead of
-    the file's own type (the API always sends ``application/octet-stream``); markup (a saved page) is
-    never handed to the browser as markup, even by mistake. Raises Http404 when the file is missing.
+    The caller has read ``evidence`` through ``visible_to``, and for the evidence of a possible
+    victim has the reader's ``justification``, as for the victim's own record (audit.consultation).
+    ``content_type``: what to send instead of the file's own type (the API always sends
+    ``application/octet-stream``); markup (a saved page) is never handed to the browser as markup,
+    even by mistake. Raises Http404 when the file is missing.
     """
+    if evidence.victim_id and not justification:
+        raise ValueError("The evidence of a possible victim is downloaded only with a justification.")
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file of this evidence is missing from storage.") from None
     with transaction.atomic():
-        audit.record(actor=user, action="consult", obj=evidence, summary="evidence file downloaded")
+        audit.record(actor=user, action="consult", obj=evidence, summary="evidence file downloaded",
+                     justification=justification)
     safe_type = "application/octet-stream" if evidence.content_type in ACTIVE_CONTENT_TYPES else evidence.content_type
     response = FileResponse(
         handle, as_attachment=True, filename=download_name(evidence), content_type=content_type or safe_type
@@ -49,4 +57,9 @@ def evidence_download(request, code, pk):
     evidence = Evidence.objects.visible_to(request.user).in_operation(desk.operation).filter(pk=pk).first()
     if evidence is None:
         raise Http404("No such evidence.")
-    return evidence_response(user=request.user, evidence=evidence)
+    justification = ""
+    if evidence.victim_id:
+        justification = session_justification(request.session, evidence.victim)
+        if not justification:  # the victim's page asks why, then lists this file again
+            return redirect("finding_detail", code=code, kind="victim", pk=evidence.victim_id)
+    return evidence_response(user=request.user, evidence=evidence, justification=justification)

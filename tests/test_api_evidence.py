@@ -96,3 +96,19 @@ def test_only_the_case_of_evidence_can_change(cast):
     assert response.status_code == 200
     evidence.refresh_from_db()
     assert (evidence.case, evidence.sha256, evidence.description) == (None, family["evidence"].sha256, "")
+
+
+def test_a_possible_victims_evidence_needs_a_justification(cast):
+    from findings.evidence import evidence_attach
+
+    family = cast.family_of(cast.de)
+    evidence = evidence_attach(user=cast.de, finding=family["victim"], upload=SimpleUploadedFile("v.png", PNG))
+    client = api_as(cast.coordinator)
+    refused = client.get(url("evidence-download", evidence.pk))
+    assert refused.status_code == 428 and refused.json()["code"] == "justification_required"
+    assert client.get(url("evidence-download", evidence.pk), HTTP_X_JUSTIFICATION="too short").status_code == 400
+    assert not AuditEvent.objects.filter(action="consult", object_type="findings.evidence").exists()
+    response = client.get(url("evidence-download", evidence.pk), HTTP_X_JUSTIFICATION="Preparing the referral file")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    event = AuditEvent.objects.filter(action="consult", object_type="findings.evidence").get()
+    assert event.justification == "Preparing the referral file"

@@ -98,3 +98,27 @@ def test_original_name_cannot_inject_a_header_or_path(client, cast):
     response = download(client, cast, evidence)
     assert "X-Injected" not in response.headers
     assert "\\" not in response["Content-Disposition"] and "/" not in response["Content-Disposition"]
+
+
+def test_a_possible_victims_evidence_asks_why_first_and_records_the_reason(client, cast):
+    family = cast.family_of(cast.de)
+    evidence = evidence_attach(user=cast.de, finding=family["victim"], upload=SimpleUploadedFile("v.png", PNG))
+    client.force_login(cast.de2)
+    response = download(client, cast, evidence)
+    # Straight to the victim's page, which asks the reason; no file and nothing recorded yet.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("finding_detail", args=[cast.operation.code, "victim", family["victim"].pk])
+    assert not AuditEvent.objects.filter(action="consult", object_type="findings.evidence").exists()
+    client.post(reverse("finding_justify", args=[cast.operation.code, "victim", family["victim"].pk]),
+                {"justification": "Checking the age estimate for the referral"})
+    response = download(client, cast, evidence)
+    assert response.status_code == 200 and body(response) == PNG
+    event = AuditEvent.objects.filter(action="consult", object_type="findings.evidence").get()
+    assert (event.object_id, event.justification) == (str(evidence.pk), "Checking the age estimate for the referral")
+
+
+def test_the_cases_other_evidence_downloads_without_a_reason(client, cast):
+    family = cast.family_of(cast.de)
+    evidence_attach(user=cast.de, finding=family["victim"], upload=SimpleUploadedFile("v.png", PNG))
+    client.force_login(cast.de2)
+    assert download(client, cast, family["evidence"]).status_code == 200  # the case's own screenshot
