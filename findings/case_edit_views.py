@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.consultation import record_consultation
 from audit.models import AuditEvent
 from operations.access import may_change
 
@@ -112,6 +113,8 @@ def case_edit(request, code, reference):
                                                               "only that team and the coordinators can change it.")
     context = {"desk": desk, "operation": desk.operation, "case": case}
     if request.method == "GET":
+        # The form shows the case's fields: reading them is a consultation, as on the case page.
+        record_consultation(user=request.user, obj=case, summary="case edit page viewed")
         context["form"] = form_for(values_of(case), version=case.version, base=values_of(case))
         return _render(request, context)
 
