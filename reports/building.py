@@ -37,13 +37,13 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 import audit
 from config.celery import enqueue_on_commit
 from findings.models import Case
-from operations.access import is_coordinator, membership_in
+from operations.access import is_coordinator, membership_in, reach_of
 from operations.models import Membership, Operation
 
 from .models import Report, report_path
@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 BUILD_TIME_LIMIT = 300
 BUILD_SOFT_TIME_LIMIT = BUILD_TIME_LIMIT - 30
 STALE_AFTER = dt.timedelta(seconds=BUILD_TIME_LIMIT + 60)
+# Builds that may start for one request: a report whose worker dies every time (a file that
+# crashes the renderer, memory it cannot have) is then failed with the reason, not sent again forever.
+MAX_ATTEMPTS = 3
 # A queued report gets this long for its own enqueue before the sweep sends it again.
 QUEUED_GRACE = dt.timedelta(seconds=30)
 SWEEP_EVERY = 60.0  # seconds, the beat schedule (config/settings.py)
@@ -108,12 +111,8 @@ def reports_visible_to(user):
     lists and the reports page). tests/test_api_reports.py holds the two together, cell by cell."""
     if not user.is_authenticated:
         return Report.objects.none()
-    coordinated, analysed = set(), {}
-    for operation_id, role, team in Membership.objects.filter(user=user).values_list("operation_id", "role", "team"):
-        if role == Membership.Role.COORDINATOR:
-            coordinated.add(operation_id)
-        elif role == Membership.Role.ANALYST:
-            analysed.setdefault(team, set()).add(operation_id)
+    reach = reach_of(user)
+    coordinated, analysed = reach.coordinated, reach.analyst_ops_by_team
     # A team report stays available while its team takes part in the operation.
     team_present = Exists(Membership.objects.filter(operation_id=OuterRef("operation_id"), team=OuterRef("team")))
     askable = ~Q(kind=Kind.TEAM_REPORT) | team_present
@@ -189,7 +188,7 @@ def report_retry(*, user, report: Report) -> Report:
 
     with transaction.atomic():
         requeued = Report.objects.filter(pk=report.pk, status=Status.FAILED).update(
-            status=Status.QUEUED, progress=0, error="", started_at=None, finished_at=None
+            status=Status.QUEUED, progress=0, error="", started_at=None, finished_at=None, attempts=0
         )
         if requeued:
             enqueue_on_commit(build_report, str(report.pk))
@@ -237,10 +236,19 @@ def _claim(report_id, *, takeover: bool) -> _Claim | None:
     if takeover:
         # The broker redelivered the job: the worker that had it died (see reports/tasks.py).
         claimable |= Q(status=Status.RUNNING)
-    changed = Report.objects.filter(claimable, pk=report_id).update(
-        status=Status.RUNNING, started_at=token, progress=10, error="", finished_at=None
+    changed = Report.objects.filter(claimable, pk=report_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=Status.RUNNING, started_at=token, progress=10, error="", finished_at=None, attempts=F("attempts") + 1
     )
-    return _Claim(report_id, token) if changed == 1 else None
+    if changed == 1:
+        return _Claim(report_id, token)
+    # Claimable but out of attempts: every build so far died without a word (a failure it could
+    # report would have failed the report already).
+    Report.objects.filter(claimable, pk=report_id, attempts__gte=MAX_ATTEMPTS).exclude(status=Status.FAILED).update(
+        status=Status.FAILED, finished_at=token,
+        error=f"The build stopped {MAX_ATTEMPTS} times without finishing (the worker building it ended each time). "
+              "Retry it; if it stops again, tell an administrator.",
+    )
+    return None
 
 
 def report_build(report_id, *, takeover: bool = False) -> str:

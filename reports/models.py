@@ -58,6 +58,9 @@ class Report(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Builds started since it was asked for (or retried): a report whose worker dies every time is
+    # given up after a few (reports/building.py, MAX_ATTEMPTS) instead of being sent again forever.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-requested_at"]

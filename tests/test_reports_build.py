@@ -171,6 +171,38 @@ def test_a_dead_build_is_rebuilt_and_its_half_file_removed(cast, no_enqueue):
 
 
 @pytest.mark.django_db
+def test_a_report_whose_worker_dies_every_time_is_given_up_with_the_reason_and_can_be_retried(
+        cast, no_enqueue, monkeypatch):
+    report = summary_of(cast)
+    sent = []
+    monkeypatch.setattr(tasks.build_report, "apply_async", lambda args, **kwargs: sent.append(args[0]))
+
+    def worker_dies_mid_build():
+        claim = building._claim(report.pk, takeover=False)
+        assert claim is not None  # a build starts...
+        dead_since = timezone.now() - building.STALE_AFTER - dt.timedelta(seconds=1)
+        Report.objects.filter(pk=report.pk).update(started_at=dead_since)  # ...and its worker is never heard of again
+
+    for attempt in range(1, building.MAX_ATTEMPTS + 1):
+        worker_dies_mid_build()
+        assert Report.objects.get(pk=report.pk).attempts == attempt
+        assert building.report_sweep() == [str(report.pk)]  # sent again: it may still build
+    # The sweep's message is taken: no more attempts, so no build; the report fails and says why.
+    assert building.report_build(report.pk) == "skipped"
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    assert f"stopped {building.MAX_ATTEMPTS} times" in report.error
+    sent.clear()
+    assert building.report_sweep() == [] and sent == []  # no longer sent again and again
+
+    # Someone retries it (the cause may be gone): the count starts over and it builds.
+    assert building.report_retry(user=cast.coordinator, report=report).attempts == 0
+    assert building.report_build(report.pk) == "built"
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.DONE, 1)
+
+
+@pytest.mark.django_db
 def test_the_sweep_sends_again_only_what_is_stuck(cast, no_enqueue, monkeypatch):
     sent = []
     monkeypatch.setattr(tasks.build_report, "apply_async", lambda args, **kwargs: sent.append(args[0]))
