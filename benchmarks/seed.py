@@ -164,11 +164,12 @@ def seed(scale: float = 1.0) -> dict:
 
         case0 = _next_id(Case)
         n_cases = sizes["cases"]
+        status_of = lambda i: ("open", "referred", "investigation_opened")[i % 3]  # noqa: E731
         copy_rows(Case, ["id", "operation_id", "team", "created_by_id", "created_at", "updated_at", "reference",
-                         "title", "exploitation_type", "status"],
+                         "title", "exploitation_type", "status", "investigation_opened_at"],
                   ((case0 + i, op, team_of(i), users[team_of(i)][0], at(i, n_cases), at(i, n_cases),
-                    f"B-{case0 + i:08d}", f"Bench case {i} escort adverts", "sexual",
-                    ("open", "referred", "investigation_opened")[i % 3]) for i in range(n_cases)))
+                    f"B-{case0 + i:08d}", f"Bench case {i} escort adverts", "sexual", status_of(i),
+                    at(i, n_cases) if status_of(i) == "investigation_opened" else None) for i in range(n_cases)))
         copy_rows(Suspect, ["operation_id", "team", "created_by_id", "created_at", "updated_at", "case_id", "alias",
                             "role"],
                   ((op, team_of(i), users[team_of(i)][0], at(i, n_cases), at(i, n_cases), case0 + i,

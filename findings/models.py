@@ -101,6 +101,8 @@ class Case(TeamOwned):
     handling_code = models.CharField(max_length=2, choices=HandlingCode.choices, default="H0")
     handling_restrictions = models.CharField(max_length=300, blank=True, help_text="Required with H3.")
     referred_to = models.CharField(max_length=200, blank=True, help_text="Authority the case was referred to.")
+    # Kept when the case is closed afterwards: "investigations opened" counts every case that had one.
+    investigation_opened_at = models.DateTimeField(null=True, blank=True)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="cases")
     focus_tags = models.ManyToManyField("operations.FocusTag", blank=True, related_name="cases")
     # Raised by every change: a save based on an older version is refused, not silently merged.

@@ -111,7 +111,7 @@ class CaseSerializer(FindingSerializer):
             *FindingSerializer.Meta.fields,
             "reference", "title", "summary", "exploitation_type", "status", "source_reliability",
             "information_assessment", "handling_code", "handling_restrictions", "referred_to",
-            "indicators", "focus_tags", "version",
+            "investigation_opened_at", "indicators", "focus_tags", "version",
         ]
         read_only_fields = fields
 

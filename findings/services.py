@@ -8,6 +8,7 @@ writes a finding by itself.
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 import audit
@@ -149,7 +150,8 @@ def case_refer(*, user, case: Case, referred_to: str) -> Case:
 
 
 def case_open_investigation(*, user, case: Case) -> Case:
-    return _move_case(user=user, case=case, target=Case.Status.INVESTIGATION_OPENED)
+    return _move_case(user=user, case=case, target=Case.Status.INVESTIGATION_OPENED,
+                      investigation_opened_at=timezone.now())
 
 
 def case_close(*, user, case: Case) -> Case:

@@ -415,9 +415,9 @@ def _cases(operation, tags) -> dict:
             # "Referred" = was handed to an authority: referred_to is set by the referral and
             # kept through investigation opened and closed; a lead closed unreferred has none.
             "cases_referred": _count("id", where=~Q(referred_to="")),
-            # Investigations opened = cases whose status is investigation opened now. A case
-            # keeps no history field, so one closed after its investigation opened drops out.
-            "investigations_opened": _count("id", where=Q(status=Case.Status.INVESTIGATION_OPENED)),
+            # Investigations opened = cases that had one opened, closed since or not
+            # (investigation_opened_at is set by the move and kept).
+            "investigations_opened": _count("id", where=Q(investigation_opened_at__isnull=False)),
         },
         tags=tags,
         tagged=_case_tagged("pk"),

@@ -190,7 +190,7 @@ def test_persons_checked_are_accounts_plus_perpetrators(figures):
     assert figures["per_team"]["FR"]["persons_checked"] == 2 + 2
 
 
-def test_referred_means_handed_to_an_authority_and_investigations_are_open_ones(figures):
+def test_referred_means_handed_to_an_authority_and_investigations_are_those_opened(figures):
     totals = figures["totals"]
     assert totals["cases"] == 4
     assert totals["cases_referred"] == 3  # case 1, case 2 (now investigated), case 4 (closed after referral)
@@ -198,6 +198,19 @@ def test_referred_means_handed_to_an_authority_and_investigations_are_open_ones(
     de, fr = figures["per_team"]["DE"], figures["per_team"]["FR"]
     assert (de["cases"], de["cases_referred"], de["investigations_opened"]) == (2, 2, 1)
     assert (fr["cases"], fr["cases_referred"], fr["investigations_opened"]) == (2, 1, 0)
+
+
+def test_an_investigation_counts_after_its_case_is_closed(cast):
+    case = cast.case_of(cast.de)
+    findings.case_refer(user=cast.de, case=case, referred_to="Staatsanwaltschaft Köln")
+    case = findings.case_open_investigation(user=cast.de, case=case)
+    opened_at = case.investigation_opened_at
+    assert opened_at is not None
+    case = findings.case_close(user=cast.de, case=case)
+    assert (case.status, case.investigation_opened_at) == ("closed", opened_at)  # kept by the closing
+    figures = compile_figures(cast.operation)
+    assert figures["totals"]["investigations_opened"] == 1
+    assert figures["per_team"]["DE"]["investigations_opened"] == 1
 
 
 def test_indicators_count_once_per_operation_team_and_tag(figures):
