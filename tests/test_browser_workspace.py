@@ -241,3 +241,19 @@ def test_logging_out_forgets_what_was_typed(live_server, page):
     expect(page.locator("#log-suspect #id_alias")).to_be_focused()
     expect(page.locator("#log-suspect #id_alias")).to_have_value("")
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('actionday:draft:')).length") == 0
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_workspace_fits_a_laptop_screen(live_server, page, width):
+    """Long URLs wrap inside their column, and the table scrolls inside its own box if it must:
+    the page itself is never wider than the window."""
+    cast = build_cast()
+    case = cast.case_of(cast.de, title="Escort adverts with one handler across three cities")
+    for n in range(3):
+        findings.url_log(user=cast.de, operation=cast.operation, case=case,
+                         raw_url=f"https://escortguide.example/berlin/a-very-long-advert-path-{n}/more/segments?id={n}")
+    page.set_viewport_size({"width": width, "height": 800})
+    open_workspace(page, live_server, cast, cast.de)
+    expect(page.locator("#feed")).to_contain_text("a-very-long-advert-path-2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"workspace-{width}")
