@@ -95,7 +95,11 @@ def hit_share(*, user, hit: Hit) -> Hit:
 
 
 def hit_decline(*, user, hit: Hit, reason: str) -> Hit:
-    """Decline to share, with a reason both teams and the coordinators will read."""
+    """Decline to share, with a reason both teams and the coordinators will read.
+
+    The reason is also the audit event's justification, which outlives the erasure of the
+    operation's records (as a victim's justification does): the form asks to name no one.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why you decline: the other team and the coordinators will read it.")

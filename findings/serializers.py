@@ -470,5 +470,7 @@ class HitSerializer(serializers.Serializer):
 
 class HitDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=500, help_text="Why your team does not share: both teams and the coordinators read it."
+        max_length=500,
+        help_text="Why your team does not share: both teams and the coordinators read it, and it is kept in the "
+                  "audit trail after the operation's records are erased, so name no one in it.",
     )

@@ -44,6 +44,8 @@ def test_sharing_from_the_hit_shares_the_case_with_the_other_team_and_is_audited
 
 def test_declining_keeps_the_case_closed_records_the_reason_and_is_audited(cast, hit, client):
     client.force_login(cast.de)
+    inbox = client.get(reverse("hits:inbox", args=[cast.operation.code])).content.decode()
+    assert "name no one" in inbox  # the reason outlives erasure in the audit trail
     client.post(reverse("hits:decline", args=[cast.operation.code, hit.pk]), {"reason": "Covert measure running"})
     hit.refresh_from_db()
     side = german_side(hit)
