@@ -8,6 +8,7 @@ so no page ever counts or offsets over the whole table, however many URLs an ope
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 
@@ -203,9 +204,14 @@ def _newest(*, user, operation, filters: Filters, membership: Membership, cursor
                              .order_by("-created_at", "rank", "-pk")[:count])
     if not heads:
         return []
-    newest = heads[0]
-    if len(heads) > 1:  # UNION, not UNION ALL: a row seen for two reasons is listed once
-        newest = newest.union(*heads[1:]).order_by("-created_at", "rank", "-pk")[:count]
+    if len(heads) == 1:
+        newest = list(heads[0])
+    elif connections[heads[0].db].features.supports_slicing_ordering_in_compound:
+        # UNION, not UNION ALL: a row seen for two reasons is listed once.
+        newest = list(heads[0].union(*heads[1:]).order_by("-created_at", "rank", "-pk")[:count])
+    else:  # SQLite (the demo) allows no LIMIT inside a UNION: each part alone, merged here in the same order
+        rows = {row for head in heads for row in head}
+        newest = sorted(rows, key=lambda row: (row[0], -row[1], row[2]), reverse=True)[:count]
     return [(created_at, KIND_OF_RANK[rank], pk) for created_at, rank, pk in newest]
 
 
@@ -235,8 +241,8 @@ def workspace_feed(*, user, operation, membership: Membership, filters: Filters,
         wanted.setdefault(kind, []).append(pk)
     records = {kind: _records(kind, pks) for kind, pks in wanted.items()}
     page = FeedPage(rows=[Row(kind, records[kind][pk]) for _, kind, pk in shown if pk in records[kind]])
-    if len(newest) > page_size and page.rows:
-        page.next_cursor = page.rows[-1].cursor
+    if len(newest) > page_size:  # from the ids read, so a row deleted meanwhile does not end the list early
+        page.next_cursor = Cursor(*shown[-1])
     attach_visible_cases(user=user, rows=page.rows)
     return page
 

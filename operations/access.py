@@ -100,7 +100,7 @@ def cases_shared_with_team(user, team: str, operation_ids) -> list[int]:
     """
     from findings.models import CaseGroupObjectPermission
 
-    return _kept(user, ("shared with team", team), lambda: list(
+    return _kept(user, ("shared with team", team, frozenset(operation_ids)), lambda: list(
         CaseGroupObjectPermission.objects.filter(
             group__name=team_group_name(team), permission__codename=VIEW_CASE,
             content_object__operation_id__in=operation_ids,
@@ -112,7 +112,7 @@ def cases_shared_with_user(user, operation_ids) -> list[int]:
     """The ids of the cases of ``operation_ids`` shared with ``user`` by name (a prosecutor)."""
     from findings.models import CaseUserObjectPermission
 
-    return _kept(user, "shared with user", lambda: list(
+    return _kept(user, ("shared with user", frozenset(operation_ids)), lambda: list(
         CaseUserObjectPermission.objects.filter(
             user=user, permission__codename=VIEW_CASE, content_object__operation_id__in=operation_ids,
         ).values_list("content_object_id", flat=True).distinct()

@@ -228,11 +228,12 @@ class _Claim:
 
 def _claim(report_id, *, takeover: bool) -> _Claim | None:
     token = timezone.now()
-    claimable = (
+    idle = (  # no live build holds it
         Q(status__in=(Status.QUEUED, Status.FAILED))
         | Q(status=Status.RUNNING, started_at__lt=token - STALE_AFTER)
         | Q(status=Status.RUNNING, started_at__isnull=True)
     )
+    claimable = idle
     if takeover:
         # The broker redelivered the job: the worker that had it died (see reports/tasks.py).
         claimable |= Q(status=Status.RUNNING)
@@ -241,9 +242,9 @@ def _claim(report_id, *, takeover: bool) -> _Claim | None:
     )
     if changed == 1:
         return _Claim(report_id, token)
-    # Claimable but out of attempts: every build so far died without a word (a failure it could
-    # report would have failed the report already).
-    Report.objects.filter(claimable, pk=report_id, attempts__gte=MAX_ATTEMPTS).exclude(status=Status.FAILED).update(
+    # Out of attempts and no build alive: every build so far died without a word (a failure it
+    # could report would have failed the report already). A live build is left to finish.
+    Report.objects.filter(idle, pk=report_id, attempts__gte=MAX_ATTEMPTS).exclude(status=Status.FAILED).update(
         status=Status.FAILED, finished_at=token,
         error=f"The build stopped {MAX_ATTEMPTS} times without finishing (the worker building it ended each time). "
               "Retry it; if it stops again, tell an administrator.",

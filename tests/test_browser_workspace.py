@@ -80,6 +80,37 @@ def test_what_is_typed_while_the_form_is_on_its_way_goes_into_it(live_server, pa
     assert DetectedUrl.objects.get().url == "https://vans.example/ads"
 
 
+def test_keys_typed_for_a_list_choose_in_it_as_a_list_does(live_server, page):
+    """The account form starts with the platform list: what is typed before it arrives picks the platform."""
+    cast = build_cast()
+    open_workspace(page, live_server, cast, cast.de)
+    held = []
+    page.route("**/workspace/log/account/", lambda route: held.append(route))
+    page.keyboard.press("a")
+    page.keyboard.type("esc")
+    while not held:
+        page.wait_for_timeout(20)
+    held[0].continue_()
+    expect(page.locator("#log-account #id_platform")).to_have_value(str(cast.platform.pk))
+    expect(page.locator("#log-account #id_platform")).to_be_focused()
+    page.unroute("**/workspace/log/account/")
+
+
+def test_a_form_that_does_not_come_gives_the_keys_back_and_comes_on_the_next_open(live_server, page):
+    cast = build_cast()
+    open_workspace(page, live_server, cast, cast.de)
+    page.route("**/workspace/log/url/", lambda route: route.fulfill(status=503, body="Database unavailable"))
+    page.keyboard.press("u")
+    expect(page.locator("#ws-alert")).to_contain_text("503")
+    page.keyboard.press("/")  # a shortcut again, not a key kept for the form that never came
+    expect(page.locator("#id_q")).to_be_focused()
+    page.unroute("**/workspace/log/url/")
+    page.locator("#id_q").blur()
+    page.keyboard.press("Escape")  # close the box; opening it again asks once more
+    page.keyboard.press("u")
+    expect(page.locator("#log-url #id_url")).to_be_focused()
+
+
 def test_invalid_entry_is_marked_and_nothing_typed_is_lost(live_server, page):
     cast = build_cast()
     open_workspace(page, live_server, cast, cast.de)

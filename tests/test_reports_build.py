@@ -203,6 +203,16 @@ def test_a_report_whose_worker_dies_every_time_is_given_up_with_the_reason_and_c
 
 
 @pytest.mark.django_db
+def test_a_live_build_is_never_given_up_even_when_a_redelivered_job_finds_no_attempts_left(cast, no_enqueue):
+    report = summary_of(cast)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=timezone.now(),
+                                               attempts=building.MAX_ATTEMPTS)
+    assert building.report_build(report.pk, takeover=True) == "skipped"
+    report.refresh_from_db()
+    assert (report.status, report.error) == (Report.Status.RUNNING, "")  # the live build goes on
+
+
+@pytest.mark.django_db
 def test_the_sweep_sends_again_only_what_is_stuck(cast, no_enqueue, monkeypatch):
     sent = []
     monkeypatch.setattr(tasks.build_report, "apply_async", lambda args, **kwargs: sent.append(args[0]))

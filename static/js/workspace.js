@@ -80,13 +80,29 @@
     return true;
   }
 
+  // What was typed goes where it would have gone had the form been there: into its first field,
+  // or, when that is a list (the account's platform), to the first choice it starts, as a list does.
   function formArrived(form) {
     if (!waiting || !waiting.box.contains(form)) { return; }
     var field = firstField(form);
-    if (field && waiting.typed && (field.tagName === "TEXTAREA" || field.tagName === "INPUT")) {
-      field.value += waiting.typed;
-      saveDraft(form);
+    var typed = waiting.typed;
+    waiting = null;
+    if (!field || !typed) { return; }
+    if (field.tagName === "SELECT") {
+      var wanted = typed.toLowerCase();
+      var match = Array.prototype.find.call(field.options, function (o) {
+        return o.value && o.text.toLowerCase().indexOf(wanted) === 0;
+      });
+      if (match) { field.value = match.value; }
+    } else if (field.type !== "checkbox" && field.type !== "radio") {
+      field.value += typed;
     }
+    saveDraft(form);
+  }
+
+  function formFailed() {
+    // The form did not come (refused, server or network down): the keys are the page's again.
+    // Its box stays; closing and opening it again asks once more.
     waiting = null;
   }
 
@@ -339,6 +355,7 @@
     if (xhr.status < 400) { return; }
     // A refusal (closed operation, not allowed) is shown above the form; the form keeps what was typed.
     event.detail.shouldSwap = false;
+    formFailed();
     var text = "";
     try {
       var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
@@ -349,6 +366,7 @@
   });
 
   document.addEventListener("htmx:sendError", function () {
+    formFailed();
     showAlert("The server could not be reached. Nothing was saved; what you typed is still here — try again.");
   });
 })();
