@@ -74,6 +74,7 @@ def test_coordinator_sees_every_team_in_the_workspace(client, cast):
     assert de["case"].reference in html and fr["case"].reference in html
     assert de["victim"].code in html and fr["victim"].code in html
     assert 'id="log-url-box"' in html  # coordinators log too
+    assert ">Import/export</a>" in html
 
 
 def test_prosecutor_gets_no_log_forms_and_only_the_cases_shared_with_them(client, cast):
@@ -86,6 +87,7 @@ def test_prosecutor_gets_no_log_forms_and_only_the_cases_shared_with_them(client
     assert other.reference not in html
     assert 'id="log-url-box"' not in html and "Bulk paste" not in html
     assert "do not log findings" in html
+    assert ">Export</a>" in html and "Import/export" not in html  # the page shows them exports only
     response = client.get(reverse("finding_log", args=[cast.operation.code, "url"]))
     assert response.status_code == 403
     response = client.get(reverse("bulk_paste", args=[cast.operation.code]))

@@ -4,6 +4,7 @@ from django import template
 
 from findings.canonical import defang as _defang
 from findings.canonical import refang
+from operations.access import may_log_in
 
 register = template.Library()
 
@@ -47,3 +48,10 @@ def shown_line(text: str, kind: str = "") -> str:
         # Refang first: a line pasted defanged is shown defanged once, not "[[.]]".
         return _defang(refang(text))
     return text
+
+
+@register.filter
+def imports_for(operation, user) -> bool:
+    """True when ``user`` may import findings into ``operation`` (the import/export page shows
+    everyone else, prosecutors and read-only operations, its exports only)."""
+    return bool(user) and user.is_authenticated and may_log_in(user, operation)
