@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from operations.models import Membership, Operation
+from operations.access import membership_by_code
+from operations.models import Membership
 
 from . import hits as hit_services
 from .matching import FINDING_TYPES
@@ -20,11 +21,10 @@ PAGE_SIZE = 200
 
 
 def _membership(request, code) -> Membership:
-    # One answer for "no such operation" and "not yours".
-    operation = Operation.objects.visible_to(request.user).filter(code=code).first()
-    if operation is None:
+    membership = membership_by_code(request.user, code)
+    if membership is None:  # one answer for "no such operation" and "not yours"
         raise Http404("No such operation.")
-    return Membership.objects.select_related("operation").get(user=request.user, operation=operation)
+    return membership
 
 
 def _filtered(hits, status: str):

@@ -372,6 +372,11 @@ class Selector(TeamOwned):
         return f"{self.get_kind_display()}: {self.value}"
 
 
+def awaiting_answer(team) -> Q:
+    """The hits ``team`` holds a side of and has not answered yet (a filter, or a column to select)."""
+    return Q(team_a=team, answer_a=Hit.Answer.OPEN) | Q(team_b=team, answer_b=Hit.Answer.OPEN)
+
+
 class HitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Hits the user may see: those of their own team, and every hit of an operation they coordinate.
@@ -408,7 +413,7 @@ class HitQuerySet(models.QuerySet):
 
     def awaiting_answer_from(self, team):
         """Hits that ``team`` holds a side of and has not answered yet."""
-        return self.filter(Q(team_a=team, answer_a=Hit.Answer.OPEN) | Q(team_b=team, answer_b=Hit.Answer.OPEN))
+        return self.filter(awaiting_answer(team))
 
     def for_finding(self, finding):
         """Hits on the selectors of one finding (of a case: of everything that hangs off it)."""

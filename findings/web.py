@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
-from operations.access import may_log_in, memberships_of
+from operations.access import may_log_in, membership_by_code
 from operations.models import Membership, Operation
 
 
@@ -47,7 +47,7 @@ class Desk:
 
 def desk_for(request, code: str) -> Desk:
     """The user's membership in the operation ``code``; 404 alike for "no such operation" and "not yours"."""
-    membership = next((m for m in memberships_of(request.user).values() if m.operation.code == code), None)
+    membership = membership_by_code(request.user, code)
     if membership is None:
         raise Http404("No such operation.")
     return Desk(

@@ -193,6 +193,11 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(operation=operation)
 
 
+def membership_by_code(user, code: str) -> Membership | None:
+    """The user's membership in the operation ``code`` (None alike for "no such operation" and "not yours")."""
+    return next((m for m in memberships_of(user).values() if m.operation.code == code), None)
+
+
 def membership_in(user, operation) -> Membership | None:
     operation_id = operation.pk if isinstance(operation, Operation) else operation
     return memberships_of(user).get(operation_id)

@@ -2,8 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from .access import membership_by_code
 from .countries import country_name
-from .models import Membership, Operation
+from .models import Membership
 
 
 @login_required
@@ -20,11 +21,10 @@ def home(request):
 
 @login_required
 def operation_detail(request, code):
-    # One answer for "no such operation" and "not yours".
-    operation = Operation.objects.visible_to(request.user).filter(code=code).first()
-    if operation is None:
+    membership = membership_by_code(request.user, code)
+    if membership is None:  # one answer for "no such operation" and "not yours"
         raise Http404("No such operation.")
-    membership = Membership.objects.get(user=request.user, operation=operation)
+    operation = membership.operation
     participations = operation.participations.select_related("agency").order_by("agency__country", "agency__name")
     countries = sorted({p.agency.country for p in participations if p.agency.country})
     context = {

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django import template
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils.html import format_html
 
 from findings.matching import finding_type
-from findings.models import Hit
+from findings.models import Hit, awaiting_answer
 from operations.access import membership_in
 from operations.models import Membership
 
@@ -50,17 +50,16 @@ def _badges(request, operation_id) -> _Badges:
     page = "hits:board" if membership.role == Membership.Role.COORDINATOR else "hits:inbox"
     badges.page = reverse(page, args=[membership.operation.code])
     # A finding's selectors carry its operation, so its hits involve that operation on one side.
-    hits = Hit.objects.visible_to(request.user).filter(Q(operation_a_id=operation_id) | Q(operation_b_id=operation_id))
+    hits = Hit.objects.visible_to(request.user).in_operation(operation_id).annotate(
+        awaiting=ExpressionWrapper(awaiting_answer(membership.team), output_field=BooleanField())
+    )
     sides = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
-    team, still_open = membership.team, Hit.Answer.OPEN
-    for row in hits.values_list(*sides, "team_a", "answer_a", "team_b", "answer_b"):
+    for *selectors, awaiting in hits.values_list(*sides, "awaiting"):
         keys = set()  # a hit counts once per finding, even when both of its sides hang off one case
-        for side in (row[:5], row[5:10]):
+        for side in (selectors[:5], selectors[5:]):
             keys.update((name, pk) for name, pk in zip(_SIDES, side, strict=True) if pk)
         badges.counts.update(keys)
-        team_a, answer_a, team_b, answer_b = row[10:]
-        # As HitQuerySet.awaiting_answer_from: a side of the team's, not answered yet.
-        badges.awaiting += (team_a == team and answer_a == still_open) or (team_b == team and answer_b == still_open)
+        badges.awaiting += bool(awaiting)
     return badges
 
 
