@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 import audit
+from operations.access import memberships_of
 from operations.countries import country_name
 from operations.models import Membership
 
@@ -34,11 +35,9 @@ def selector_finding(selector: Selector):
 
 
 def _answering_memberships(user, operation_ids) -> list[tuple[int, str]]:
-    return list(
-        Membership.objects.filter(
-            user=user, operation_id__in=operation_ids, role__in=(Membership.Role.ANALYST, Membership.Role.COORDINATOR)
-        ).values_list("operation_id", "team")
-    )
+    answering = (Membership.Role.ANALYST, Membership.Role.COORDINATOR)
+    return [(operation_id, membership.team) for operation_id, membership in memberships_of(user).items()
+            if operation_id in operation_ids and membership.role in answering]
 
 
 def side_of(hit: Hit, user, *, memberships=None) -> str | None:
