@@ -20,9 +20,9 @@ from django.db import connection
 from django.utils import timezone
 
 from findings import services as findings
-from findings.matching import match_pending, match_selectors
 from findings.models import Hit, Selector
-from findings.selectors import selectors_in_text
+from hits.matching import match_pending, match_selectors
+from identifiers.extraction import selectors_in_text
 from operations.models import Operation
 
 NEW_FINDINGS = 200

@@ -2,8 +2,8 @@
 own static files by drf-spectacular-sidecar; no outside host).
 
 A resource is one line in RESOURCES; a view outside the router one line in EXTRA_PATHS. Base them on
-``config.api.ApiViewSet`` / ``ApiView``: one transaction per write, the Idempotency-Key, the error
-shape and its documentation come with it.
+``api.base.ApiViewSet`` / ``ApiView``: one transaction per write, the Idempotency-Key, the error
+shape and its documentation (``api.schema``) come with it.
 """
 
 import functools
@@ -21,22 +21,23 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from audit.api import AuditEventViewSet
+from api.base import not_found
+from api.tokens import TokenView
+from evidence.api import EvidenceViewSet
 from findings.api import (
     CaseViewSet,
-    EvidenceViewSet,
     IndicatorViewSet,
     SocialAccountViewSet,
     SuspectViewSet,
     UrlViewSet,
     VictimViewSet,
 )
-from findings.hit_api import HitViewSet
+from hits.api import HitViewSet
+from intake.api import ImportView
 from operations.api import AgencyViewSet, OperationViewSet
+from oversight.api import AuditEventViewSet
 from platforms.api import PlatformCheckViewSet, PlatformViewSet
 from reports.api import ReportViewSet, StatisticsView
-
-from .api import TokenView, not_found
 
 app_name = "api"
 
@@ -60,6 +61,7 @@ RESOURCES = [
 EXTRA_PATHS = [
     path("v1/token/", TokenView.as_view(), name="token"),
     path("v1/operations/<int:pk>/statistics/", StatisticsView.as_view(), name="operation-statistics"),
+    path("v1/operations/<int:pk>/import/", ImportView.as_view(), name="operation-import-file"),
 ]
 
 

@@ -31,6 +31,13 @@ EMBEDDED_SECRET_KEY = "embedded-demo-key-not-for-production"
 DATABASE_URL = env.str("DATABASE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED = not DATABASE_URL and not REDIS_URL
+if DATABASE_URL and not REDIS_URL:
+    # Jobs run in-process only in the embedded shape. A database without a broker would leave every
+    # job (figures, reports, matching) waiting for a worker that no broker can reach: say so now.
+    raise ImproperlyConfigured(
+        "DATABASE_URL is set but REDIS_URL is not: jobs need a Redis broker and a Celery worker. "
+        "Set REDIS_URL too, or unset DATABASE_URL for the embedded demo (SQLite, jobs in-process)."
+    )
 
 SECRET_KEY = env.str("SECRET_KEY", default=EMBEDDED_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=EMBEDDED and not PRODUCTION)
@@ -72,11 +79,20 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # ActionDay's apps, from the bottom layer up (.importlinter holds the layering; docs/architecture.md).
+    "audit",
+    "accounts",
+    "api",
     "operations",
     "platforms",
     "findings",
+    "evidence",
+    "intake",
+    "hits",
     "reports",
-    "audit",
+    "retention",
+    "oversight",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session passed the second factor (django-otp) ...
     "django_otp.middleware.OTPMiddleware",
-    # ... and no page or API call but logging in and the two-factor pages before it did (operations/two_factor.py).
-    "operations.auth_middleware.SecondFactorRequiredMiddleware",
+    # ... and no page or API call but logging in and the two-factor pages before it did (accounts/two_factor.py).
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,7 +188,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILES_ROOT = Path(env.str("FILES_ROOT", default=str(DATA_DIR / "files")))
 # Evidence uploads above this size are refused while they stream, before they fill a disk.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=100) * 1024 * 1024
-# Personal data of an operation closed this many days ago is erased (findings/retention.py); 0: never.
+# Personal data of an operation closed this many days ago is erased (retention/services.py); 0: never.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=730)
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 
@@ -196,7 +212,7 @@ STORAGES = {
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Embedded mode only: no broker, so jobs run inside the request that enqueues them.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -213,33 +229,25 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # — or a slow build would be handed to a second worker while the first still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 600}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-CELERY_BEAT_SCHEDULE: dict = {
-    # The figures of every active operation, recompiled every minute (reports/tasks.py).
-    "compile-statistics-of-active-operations": {
-        "task": "reports.compile_statistics_of_active_operations",
-        "schedule": 60.0,
-    },
-    # PDF reports stuck in queued (lost enqueue) or running (dead worker) are sent again (reports/building.py).
-    "sweep-reports": {"task": "reports.sweep_reports", "schedule": 60.0},
-}
+# Periodic jobs and queue routes: jobs/schedule.py, handed to the app by config/celery.py.
 
 # --- REST framework -----------------------------------------------------------------------
-# The API under /api/v1/ (config/api_urls.py; plumbing in config/api.py and config/api_defaults.py).
+# The API under /api/v1/ (config/api_urls.py; what every endpoint shares is in api/).
 # Token first, so that a request without credentials is told how to authenticate (401,
 # WWW-Authenticate: Token); session authentication serves the browsable API and keeps its CSRF check.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api_defaults.TokenAuthentication",
-        "config.api_defaults.SessionAuthentication",
+        "api.auth.TokenAuthentication",
+        "api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "config.api_defaults.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.BrowsableAPIRenderer"],
     # JSON in; the two file uploads (evidence, import) take multipart on their own.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api_defaults.StableCursorPagination",
-    "DEFAULT_SCHEMA_CLASS": "config.api.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "api.paging.StableCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ActionDay API",
@@ -275,7 +283,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -----------------------------------------------------------------------------
-# Two factors for everyone (operations/two_factor.py): a password, then a TOTP code from an
+# Two factors for everyone (accounts/two_factor.py): a password, then a TOTP code from an
 # authenticator app (or a one-time recovery code). Nothing but logging in is reachable before.
 OTP_TOTP_ISSUER = "ActionDay"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret or a recovery code
@@ -294,7 +302,7 @@ SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
 ]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "operations.auth_views.locked_out"  # 429 with registration/locked_out.html
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # 429 with registration/locked_out.html
 
 # A session ends after SESSION_IDLE_MINUTES without a request; every request pushes the end back.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)

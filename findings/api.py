@@ -1,35 +1,34 @@
-"""The findings resources of the API: cases, suspects, victims, URLs, social accounts, evidence.
+"""The findings resources of the API: cases, suspects, victims, URLs, social accounts.
 
 Thin: every read starts from ``Model.objects.visible_to(request.user)`` (so another team's
 record is "not found", like a missing one), every write is one service call of
 ``findings.services`` — the same functions the pages call — and every transition is an action
-(``POST /cases/{id}/refer/``). Errors come back in the one shape of ``config.api``.
+(``POST /cases/{id}/refer/``). Errors come back in the one shape of ``api.base``; a case saved over
+a newer version answers 409 with the case as it is now. Evidence files are the evidence app's.
 """
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.base import ApiViewSet, ErrorSerializer, error_body
 from audit.consultation import HEADER as JUSTIFICATION_HEADER
 from audit.consultation import MAX_LENGTH as JUSTIFICATION_MAX_LENGTH
 from audit.consultation import MIN_LENGTH as JUSTIFICATION_MIN_LENGTH
 from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
-from audit.consultation import clean_justification, record_consultation
-from config.api import ApiViewSet, EditConflictErrorSerializer, ErrorSerializer
+from audit.consultation import clean_justification
 from operations.access import require_change
+from operations.record_api import RecordViewSet
+from operations.record_api import record_schema as finding_schema
 
 from . import services
-from .evidence import EvidenceSizeLimitHandler, evidence_attach, size_limit_message
-from .exports import case_bundle, export_csv
-from .filters import CaseFilter, EvidenceFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
-from .models import Case, DetectedUrl, Evidence, Indicator, PossibleVictim, SocialAccount, Suspect
+from .exports import COLUMNS, RELATED, case_bundle, hide_unseen_cases
+from .filters import CaseFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
+from .models import Case, DetectedUrl, Indicator, PossibleVictim, SocialAccount, Suspect
 from .serializers import (
     CaseBundleSerializer,
     CaseCreateSerializer,
@@ -38,9 +37,6 @@ from .serializers import (
     CaseShareSerializer,
     CaseSharesSerializer,
     CaseUpdateSerializer,
-    EvidenceCreateSerializer,
-    EvidenceSerializer,
-    EvidenceUpdateSerializer,
     IndicatorSerializer,
     SocialAccountCreateSerializer,
     SocialAccountSerializer,
@@ -56,58 +52,15 @@ from .serializers import (
     VictimUpdateSerializer,
 )
 
-CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="CSV (UTF-8), a header row first.")
 
-
-class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    # List, read, export and delete one kind of finding; subclasses add create and update.
-
-    model = None
-    export_kind = ""
-    select = ("operation", "created_by")
-    prefetch = ()
-    create_serializer_class = None
-    update_serializer_class = None
-    ordering = ("-created_at", "-id")
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+class FindingViewSet(RecordViewSet):
+    """A finding resource: the record base, plus logging and changing through the findings services."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # Only for the documentation (integer ids); requests read through get_queryset.
-        cls.queryset = cls.model.objects.none()
-
-    def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user).select_related(*self.select)
-        return queryset.prefetch_related(*self.prefetch) if self.prefetch else queryset
-
-    def get_serializer_class(self):
-        # The browsable API asks with the method of the form it draws, on the list or detail page.
-        method = getattr(self.request, "method", "")
-        if self.create_serializer_class and (self.action == "create" or (self.action, method) == ("list", "POST")):
-            return self.create_serializer_class
-        if self.update_serializer_class and (
-            self.action == "partial_update" or (self.action, method) == ("retrieve", "PATCH")
-        ):
-            return self.update_serializer_class
-        return self.serializer_class
-
-    def parsed(self):
-        serializer = self.get_serializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def answer(self, record, status_code=status.HTTP_200_OK):
-        """The record as the user now sees it, read back through the access rule."""
-        record = self.get_queryset().get(pk=record.pk)
-        return Response(self.serializer_class(record, context=self.get_serializer_context()).data, status=status_code)
-
-    def create(self, request, *args, **kwargs):
-        data = self.parsed()
-        case = data.get("case")
-        if case is not None:
-            require_change(request.user, case)  # adding to a case is changing it
-        record, created = self.perform_create(data)
-        return self.answer(record, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if cls.export_kind in COLUMNS:
+            cls.export_columns = COLUMNS[cls.export_kind]
+            cls.export_related = RELATED[cls.export_kind]
 
     def partial_update(self, request, *args, **kwargs):
         record = self.get_object()
@@ -124,57 +77,18 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
             services.indicators_set(user=request.user, finding=record, indicators=indicators)
         return self.answer(record)
 
-    def retrieve(self, request, *args, **kwargs):
-        """One record, and the consultation recorded in the audit trail."""
-        record = self.get_object()
-        record_consultation(user=request.user, obj=record, summary=f"{record._meta.verbose_name} read through the API",
-                            justification=self.justification(request))
-        return Response(self.get_serializer(record).data)
-
-    def justification(self, request) -> str:
-        """Why the record is read; only victims' records ask (see VictimViewSet)."""
-        return ""
-
     def destroy(self, request, *args, **kwargs):
         services.finding_delete(user=request.user, finding=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def perform_create(self, data):
-        raise NotImplementedError
-
-    @action(detail=False, methods=["get"])
-    def export(self, request, *args, **kwargs):
-        """Everything of this list the user may see, with the list's filters, as CSV."""
-        queryset = self.filter_queryset(self.get_queryset())
-        lines = export_csv(user=request.user, kind=self.export_kind, queryset=queryset)
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="actionday-{self.export_kind}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+    def export_chunks(self, queryset):
+        for chunk in super().export_chunks(queryset):
+            yield hide_unseen_cases(chunk, user=self.request.user)
 
 
-def finding_schema(name, output, create=None, update=None, extra=None):
-    """The documentation of a finding resource's standard endpoints."""
-    views = {
-        "list": extend_schema(summary=f"List the {name} the user may see"),
-        "retrieve": extend_schema(summary=f"Read one of the {name}"),
-        "destroy": extend_schema(summary=f"Delete one of the {name} logged in error"),
-        "export": extend_schema(
-            summary=f"Export the {name} the user may see as CSV",
-            filters=True,
-            responses={(200, "text/csv"): CSV_RESPONSE},
-        ),
-    }
-    if create:
-        views["create"] = extend_schema(
-            summary=f"Log one of the {name} for the user's team",
-            request=create,
-            responses={201: output, 200: OpenApiResponse(output, description="Already logged by the team.")},
-        )
-    if update:
-        views["partial_update"] = extend_schema(summary=f"Change one of the {name}", request=update, responses=output)
-    views.update(extra or {})
-    return extend_schema_view(**views)
+class EditConflictErrorSerializer(ErrorSerializer):
+    current_version = serializers.IntegerField(help_text="Send this version with your changes to save them.")
+    current = serializers.DictField(help_text="The record as it is now.")
 
 
 # --- cases -------------------------------------------------------------------------------------------
@@ -196,6 +110,14 @@ def finding_schema(name, output, create=None, update=None, extra=None):
 )
 class CaseViewSet(FindingViewSet):
     """Cases: leads for national follow-up. Other teams see a case once it is shared with them."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.EditConflict):
+            current = CaseSerializer(exc.current, context=self.get_serializer_context()).data
+            body = error_body("edit_conflict", exc.messages[0], current_version=exc.current.version, current=current)
+            # Answered here, not by api.base's handler, which knows no app's records; still rolled back.
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return super().handle_exception(exc)
 
     model = Case
     export_kind = "cases"
@@ -425,89 +347,6 @@ class SocialAccountViewSet(FindingViewSet):
 
     def perform_create(self, data):
         return services.account_log(user=self.request.user, **data)
-
-
-# --- evidence ------------------------------------------------------------------------------------------
-
-
-@finding_schema(
-    "evidence files",
-    EvidenceSerializer,
-    update=EvidenceUpdateSerializer,
-    extra={
-        "create": extend_schema(
-            summary="Upload an evidence file",
-            description="Multipart upload. The server computes the SHA-256 while the file streams in and judges "
-            "its type from its content; the file is never changed afterwards.",
-            request={"multipart/form-data": EvidenceCreateSerializer},
-            responses={201: EvidenceSerializer, 413: ErrorSerializer},
-        ),
-    },
-)
-class EvidenceViewSet(FindingViewSet):
-    """Stored files with their SHA-256. Never edited or deleted by hand; seen with their case."""
-
-    model = Evidence
-    export_kind = "evidence"
-    serializer_class = EvidenceSerializer
-    create_serializer_class = EvidenceCreateSerializer
-    update_serializer_class = EvidenceUpdateSerializer
-    filterset_class = EvidenceFilter
-    select = ("operation", "created_by", "captured_by")
-    ordering = ("-captured_at", "-id")
-    # Evidence is never deleted by hand (the retention job erases it).
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_parsers(self):
-        if getattr(self.request, "method", None) == "POST":
-            return [MultiPartParser(), FormParser()]
-        return super().get_parsers()
-
-    def initialize_request(self, request, *args, **kwargs):
-        # Before anything reads the body: a file over the limit is cut off, not written to disk.
-        self.size_limit = EvidenceSizeLimitHandler(request)
-        if request.method == "POST":
-            request.upload_handlers.insert(0, self.size_limit)
-        return super().initialize_request(request, *args, **kwargs)
-
-    def create(self, request, *args, **kwargs):
-        request.data  # noqa: B018 - reads the body, through the size limit
-        if self.size_limit.too_large:
-            return Response({"code": "too_large", "detail": size_limit_message()},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        data = self.parsed()
-        evidence = evidence_attach(
-            user=request.user,
-            upload=data["file"],
-            finding=data["finding"],
-            operation=data.get("operation"),
-            description=data.get("description", ""),
-            source_url=data.get("source_url", ""),
-            captured_at=data.get("captured_at"),
-        )
-        return self.answer(evidence, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Download the evidence file (as an attachment, with its SHA-256 in X-Evidence-SHA256)",
-        description=(
-            "The evidence of a possible victim needs the same justification as the victim's record, in the "
-            f"`{JUSTIFICATION_HEADER}` header or the `{JUSTIFICATION_PARAMETER}` query parameter: without one the "
-            "answer is 428 (`justification_required`)."
-        ),
-        parameters=VICTIM_READ_PARAMETERS,
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), 400: ErrorSerializer,
-                   428: ErrorSerializer},
-    )
-    @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
-        from .downloads import evidence_response
-
-        evidence = self.get_object()
-        # A possible victim's evidence needs the same justification as the victim's record.
-        justification = victim_justification(request) if evidence.victim_id else ""
-        # Always an inert attachment: the browser stores it, never renders it here.
-        return evidence_response(user=request.user, evidence=evidence, justification=justification,
-                                 content_type="application/octet-stream")
 
 
 # --- reference data --------------------------------------------------------------------------------------

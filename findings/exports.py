@@ -1,24 +1,26 @@
-"""Exports: what the user may see as CSV, and one case as a JSON bundle.
+"""Exports of findings: the CSV columns of each kind, and one case as a JSON bundle.
 
-Both start from querysets already narrowed by ``visible_to``; nothing here decides who sees
-what. Each export is recorded in the audit trail as a disclosure.
-
-CSV is written for spreadsheets: addresses are defanged (an import takes them back as they
-are), and a cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with
-an apostrophe.
+Both read what ``visible_to`` already narrowed; nothing here decides who sees what. Each export is
+recorded in the audit trail as a disclosure. CSV goes through ``api.spreadsheets`` (cells safe from
+formulas); addresses are defanged here (an import takes them back as they are).
 """
-
-import csv
-from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
 import audit
-from platforms.models import PlatformCheck
+from identifiers.canonical import defang
+from operations.record_api import COMMON_COLUMNS
 
-from .canonical import defang
-from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
-from .services import case_shares
+from .case_reader import read_case
+from .models import Case
+from .serializers import (
+    CaseSerializer,
+    EvidenceSerializer,
+    SocialAccountSerializer,
+    SuspectSerializer,
+    UrlSerializer,
+    VictimSerializer,
+)
 
 
 def _codes(record, name):
@@ -69,110 +71,34 @@ COLUMNS = {
         ("source_url", lambda r: defang(r.source_url)), ("captured_at", lambda r: r.captured_at.isoformat()),
         ("captured_by", lambda r: r.captured_by.username), ("case", _reference),
     ],
-    "platform-checks": [
-        ("platform", lambda r: r.platform.name), ("status", lambda r: r.status),
-        ("with_indications", lambda r: "" if r.with_indications is None else ("yes" if r.with_indications else "no")),
-        ("focus_tags", lambda r: _names(r, "focus_tags")), ("note", lambda r: r.note),
-        ("started_at", lambda r: r.started_at.isoformat() if r.started_at else ""),
-        ("finished_at", lambda r: r.finished_at.isoformat() if r.finished_at else ""),
-    ],
 }
-COMMON = [
-    ("id", lambda r: r.pk), ("operation", lambda r: r.operation.code), ("team", lambda r: r.team),
-    ("created_by", lambda r: r.created_by.username), ("created_at", lambda r: r.created_at.isoformat()),
-]
-MODELS = {
-    "cases": Case, "suspects": Suspect, "victims": PossibleVictim, "urls": DetectedUrl,
-    "social-accounts": SocialAccount, "evidence": Evidence, "platform-checks": PlatformCheck,
-}
-_RELATED = {
+COMMON = COMMON_COLUMNS
+RELATED = {
     "cases": ([], ["indicators", "focus_tags"]),
     "suspects": (["case"], []),
     "victims": (["case"], []),
     "urls": (["case", "platform"], ["indicators"]),
     "social-accounts": (["case", "platform"], []),
     "evidence": (["case", "captured_by"], []),
-    "platform-checks": (["platform"], ["focus_tags"]),
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_rows(kind: str, queryset, *, user=None) -> Iterator[str]:
-    """The lines of the CSV export of ``queryset`` (already visible_to-filtered), header first.
-
-    A URL or account is shared with the whole operation, the case it hangs off is not: the case
-    column names only cases ``user`` may see.
-    """
-    columns = COLUMNS[kind] + COMMON
-    select, prefetch = _RELATED[kind]
-    queryset = queryset.select_related("operation", "created_by", *select)
-    if prefetch:
-        queryset = queryset.prefetch_related(*prefetch)
-    writer = csv.writer(_Echo())
-    yield writer.writerow([name for name, _ in columns])
-    # Keyset chunks of plain queries, not a server-side cursor: nothing stays open on the database
-    # connection while the response streams, and memory stays flat for any size of export.
-    queryset, last = queryset.order_by("pk"), 0
-    while chunk := list(queryset.filter(pk__gt=last)[:2000]):
-        if user is not None and "case" in select:
-            case_ids = {record.case_id for record in chunk if record.case_id}
-            hidden = case_ids - set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
-            for record in chunk:
-                if record.case_id in hidden:
-                    record.case = None  # in memory only: this row does not name the case
+def hide_unseen_cases(chunk, *, user) -> list:
+    """A URL or account is shared with the whole operation, the case it hangs off is not: in an export,
+    a row names only a case ``user`` may see (in memory only; nothing is saved)."""
+    case_ids = {record.case_id for record in chunk if getattr(record, "case_id", None)}
+    if case_ids:
+        hidden = case_ids - set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
         for record in chunk:
-            yield writer.writerow([_cell(value(record)) for _, value in columns])
-        last = chunk[-1].pk
-
-
-def export_csv(*, user, kind: str, queryset, operation=None) -> Iterable[str]:
-    """Record the export as a disclosure (the records leave the system) and return its lines (streamed).
-
-    One event per operation and country team whose records the export holds, so that each team and
-    each operation's coordinators find it in their part of the trail.
-    """
-    if operation is not None:
-        queryset = queryset.filter(operation=operation)
-    owners = sorted(set(queryset.order_by().values_list("operation_id", "team").distinct()))
-    for operation_id, team in owners or [(getattr(operation, "pk", None), "")]:
-        audit.record(
-            actor=user,
-            action="disclose",
-            operation=operation_id,
-            team=team,
-            object_type=MODELS[kind]._meta.label_lower,
-            summary=f"{kind} exported as CSV",
-        )
-    return csv_rows(kind, queryset, user=user)
+            if record.case_id in hidden:
+                record.case = None
+    return chunk
 
 
 def case_bundle(*, user, case: Case, request=None) -> dict:
     """The case and everything hanging off it that the user may see, as one JSON document."""
-    from .serializers import (
-        CaseSerializer,
-        EvidenceSerializer,
-        SocialAccountSerializer,
-        SuspectSerializer,
-        UrlSerializer,
-        VictimSerializer,
-    )
-
     context = {"request": request}
-
-    def hanging(model, serializer, *related):
-        rows = model.objects.visible_to(user).filter(case=case).select_related("created_by", *related)
-        return serializer(rows.order_by("created_at", "id"), many=True, context=context).data
-
+    seen = read_case(user=user, case=case)
     bundle = {
         "format": "actionday-case-bundle/1",
         "exported_at": timezone.now(),
@@ -180,12 +106,17 @@ def case_bundle(*, user, case: Case, request=None) -> dict:
         "handling_code": case.get_handling_code_display()
         + (f": {case.handling_restrictions}" if case.handling_restrictions else ""),
         "case": CaseSerializer(case, context=context).data,
-        "suspects": hanging(Suspect, SuspectSerializer),
-        "victims": hanging(PossibleVictim, VictimSerializer),
-        "urls": hanging(DetectedUrl, UrlSerializer, "platform"),
-        "social_accounts": hanging(SocialAccount, SocialAccountSerializer, "platform"),
-        "evidence": hanging(Evidence, EvidenceSerializer, "captured_by"),
-        "shared_with_teams": case_shares(case)["teams"],
+        "suspects": SuspectSerializer(seen.suspects, many=True, context=context).data,
+        "victims": VictimSerializer(seen.victims, many=True, context=context).data,
+        "urls": UrlSerializer(seen.urls, many=True, context=context).data,
+        "social_accounts": SocialAccountSerializer(seen.accounts, many=True, context=context).data,
+        "evidence": EvidenceSerializer(seen.evidence, many=True, context=context).data,
+        "shared_with_teams": seen.shares["teams"],
+        "timeline": [
+            {"seq": e.seq, "at": e.at, "actor": e.actor_name, "team": e.team, "action": e.action,
+             "record": e.record, "summary": e.summary}
+            for e in seen.timeline
+        ],
     }
     # The records leave the system in one file: a disclosure, like a report download.
     audit.record(actor=user, action="disclose", obj=case, summary="case exported as a JSON bundle")

@@ -4,46 +4,13 @@ Related records are filtered by id (``?operation=3&case=12``) as plain numbers: 
 user's reach gives an empty list, never a "no such record" that would tell it exists.
 """
 
-import datetime as dt
-
 import django_filters
-from django import forms
-from django_filters.fields import IsoDateTimeField
 
+from api.filters import IdFilter
 from operations.countries import COUNTRY_CHOICES
+from operations.record_api import FindingFilter
 
-from .models import Case, DetectedUrl, Evidence, ExploitationType, PossibleVictim, SocialAccount, Suspect
-
-
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-class _UtcDateTimeField(IsoDateTimeField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is None:
-            return None
-        # In UTC: the database refuses offsets beyond ±15:59 that ISO 8601 allows.
-        try:
-            return value.astimezone(dt.UTC)
-        except (OverflowError, ValueError):
-            raise forms.ValidationError("Enter a moment between the years 1 and 9999.", code="invalid") from None
-
-
-class InstantFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 date and time (e.g. 2026-11-23T08:00:00Z), compared in UTC."""
-
-    field_class = _UtcDateTimeField
-
-
-class FindingFilter(django_filters.FilterSet):
-    """What every finding list can be filtered by."""
-
-    operation = IdFilter(field_name="operation_id", help_text="Operation id.")
-    team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, help_text="Country team that logged it.")
-    created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
-    created_before = InstantFilter(field_name="created_at", lookup_expr="lt")
+from .models import Case, DetectedUrl, ExploitationType, PossibleVictim, SocialAccount, Suspect
 
 
 class CaseLinkedFilter(FindingFilter):
@@ -102,17 +69,4 @@ class SocialAccountFilter(CaseLinkedFilter):
 
     class Meta:
         model = SocialAccount
-        fields = []
-
-
-class EvidenceFilter(CaseLinkedFilter):
-    sha256 = django_filters.CharFilter(lookup_expr="iexact")
-    content_type = django_filters.CharFilter()
-    suspect = IdFilter(field_name="suspect_id")
-    victim = IdFilter(field_name="victim_id")
-    url = IdFilter(field_name="url_id")
-    account = IdFilter(field_name="account_id")
-
-    class Meta:
-        model = Evidence
         fields = []

@@ -1,4 +1,4 @@
-"""The workspace forms: quick logging of each kind of finding, filters, bulk paste, evidence.
+"""The workspace forms: quick logging of each kind of finding, filters, sharing, evidence.
 
 Forms only parse and check what was typed; saving goes through the services, whose
 ValidationErrors are put back on the form by ``add_service_errors`` so nothing typed is lost.
@@ -7,11 +7,11 @@ ValidationErrors are put back on the form by ``add_service_errors`` so nothing t
 from django import forms
 from django.core.exceptions import ValidationError
 
+from identifiers.canonical import InvalidUrl, canonical_url
 from operations.access import may_change
 from operations.countries import COUNTRY_CHOICES
 from platforms.models import Platform
 
-from .bulk import MAX_LINES
 from .models import Case, ExploitationType, Indicator, PossibleVictim, Suspect
 from .workspace import KINDS, SINCE_CHOICES, Filters
 
@@ -170,33 +170,6 @@ class FilterForm(forms.Form):
         )
 
 
-class BulkPasteForm(WorkspaceForm):
-    LINES_ARE = [("urls", "URLs"), ("handles", "Handles (social accounts)")]
-
-    lines = forms.CharField(
-        label="Lines to log", strip=False,
-        help_text=f"One URL or handle per line, up to {MAX_LINES:,}. Defanged is fine.",
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "autocomplete": "off"}),
-    )
-    lines_are = forms.ChoiceField(choices=LINES_ARE, initial="urls", widget=forms.RadioSelect, label="The lines are")
-    platform = forms.ModelChoiceField(
-        queryset=Platform.objects.filter(active=True), required=False, empty_label="Found from each URL's domain",
-        help_text="For handles: the platform they are on. Profile URLs are matched by their domain.",
-    )
-    case = CaseReferenceField()
-
-    clean_case = LinksToCase.clean_case
-
-    def clean(self):
-        data = super().clean()
-        if data.get("lines_are") == "handles" and not data.get("platform"):
-            text = data.get("lines") or ""
-            bare = [ln for ln in text.splitlines() if ln.strip() and "://" not in ln and "." not in ln]
-            if bare:
-                self.add_error("platform", "Choose the platform of the handles (bare handles have no domain).")
-        return data
-
-
 class EvidenceForm(WorkspaceForm):
     description = forms.CharField(required=False, max_length=300)
     source_url = forms.CharField(required=False, max_length=2048, label="Source URL",
@@ -208,7 +181,6 @@ class EvidenceForm(WorkspaceForm):
     file = forms.FileField(help_text="Screenshot, saved page, PDF or video.")
 
     def clean_source_url(self):
-        from .canonical import InvalidUrl, canonical_url
 
         raw = self.cleaned_data.get("source_url", "").strip()
         if not raw:

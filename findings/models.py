@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from operations.access import FindingQuerySet
+from operations.access import VIEW_CASE, FindingQuerySet, reach_of
 from operations.countries import COUNTRY_CHOICES
 from operations.models import TeamOwned
 from platforms.models import Platform
@@ -124,6 +124,20 @@ class Case(TeamOwned):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    @classmethod
+    def shared_case_ids(cls, *, operation_ids, group_name: str = "", user=None) -> list[int]:
+        """The ids of the cases of ``operation_ids`` shared with a team's group or with a user by name."""
+        if group_name:
+            grants = CaseGroupObjectPermission.objects.filter(group__name=group_name)
+        elif user is not None:
+            grants = CaseUserObjectPermission.objects.filter(user=user)
+        else:
+            return []
+        return list(
+            grants.filter(permission__codename=VIEW_CASE, content_object__operation_id__in=operation_ids)
+            .values_list("content_object_id", flat=True).distinct()
+        )
+
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
     """A case shared with a named user (a prosecutor). Direct foreign key: an indexed join."""
@@ -141,6 +155,7 @@ class CaseLinked(TeamOwned):
     """A finding that may hang off a case, and is shared when that case is."""
 
     case_path = "case_id"
+    shared_case_ids = Case.shared_case_ids
 
     class Meta(TeamOwned.Meta):
         abstract = True
@@ -343,6 +358,7 @@ class Selector(TeamOwned):
 
     shared_with_operation = False
     case_path = "case_id"
+    shared_case_ids = Case.shared_case_ids
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     value = models.CharField(max_length=512)
@@ -384,8 +400,6 @@ class HitQuerySet(models.QuerySet):
         A team sees a hit in the operation where its selector was logged and in the operation where
         the hit was found (the later of the two). Prosecutors see none.
         """
-        from operations.access import reach_of
-
         q = Q(pk__in=[])
         if not user.is_authenticated:
             return self.filter(q)

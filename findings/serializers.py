@@ -8,11 +8,17 @@ someone else's case is "does not exist", exactly like a missing one.
 from django.urls import reverse
 from rest_framework import serializers
 
+from identifiers.canonical import defang
 from operations.countries import COUNTRY_CHOICES
-from operations.models import Operation
+from operations.record_api import (
+    FindingSerializer,
+    FocusTagNamesField,
+    NewFindingSerializer,
+    RelatedNamesField,
+    VisibleIdField,
+)
 from platforms.models import Platform
 
-from .canonical import defang
 from .models import (
     Case,
     DetectedUrl,
@@ -20,32 +26,9 @@ from .models import (
     ExploitationType,
     Indicator,
     PossibleVictim,
-    Selector,
     SocialAccount,
     Suspect,
 )
-
-
-class VisibleIdField(serializers.PrimaryKeyRelatedField):
-    """The id of a record the requesting user may see; any other id is refused as not existing."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        kwargs.setdefault("queryset", model.objects.none())  # for the schema; requests use get_queryset
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            return self.get_queryset().get(pk=int(data))
-        except (ValueError, TypeError, OverflowError):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        except self.model.DoesNotExist:
-            self.fail("does_not_exist", pk_value=data)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -54,26 +37,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "exploitation_type", "active"]
 
 
-class _RelatedNamesField(serializers.ListField):
-    """A list of names in, and out of a related manager too (the browsable API shows a record's form)."""
-
-    attribute = "name"
-
-    def to_representation(self, data):
-        items = data.all() if hasattr(data, "all") else data
-        return [getattr(item, self.attribute, item) for item in items]
-
-
-class FocusTagNamesField(_RelatedNamesField):
-    child = serializers.CharField(max_length=80)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "Names of the operation's focus tags.")
-        super().__init__(**kwargs)
-
-
-class IndicatorCodesField(_RelatedNamesField):
+class IndicatorCodesField(RelatedNamesField):
     """Indicator codes of the taxonomy (GET /api/v1/indicators/)."""
 
     child = serializers.SlugField(max_length=60)
@@ -89,16 +53,6 @@ class IndicatorCodesField(_RelatedNamesField):
 
 
 # --- output ---------------------------------------------------------------------------------------
-
-
-class FindingSerializer(serializers.ModelSerializer):
-    """What every finding carries: where it belongs, who logged it, when."""
-
-    created_by = serializers.CharField(source="created_by.username", read_only=True)
-
-    class Meta:
-        fields = ["id", "operation", "team", "created_by", "created_at", "updated_at"]
-        read_only_fields = fields
 
 
 class CaseSerializer(FindingSerializer):
@@ -217,10 +171,6 @@ class EvidenceSerializer(FindingSerializer):
 
 
 # --- input ----------------------------------------------------------------------------------------
-
-
-class NewFindingSerializer(serializers.Serializer):
-    operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
 
 
 class CaseLinkField(VisibleIdField):
@@ -345,37 +295,14 @@ class SocialAccountUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class EvidenceCreateSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=False, help_text="Hashed (SHA-256) and typed by the server.")
-    operation = VisibleIdField(Operation, required=False, help_text="Needed when the file documents no finding.")
-    case = VisibleIdField(Case, required=False)
-    suspect = VisibleIdField(Suspect, required=False)
-    victim = VisibleIdField(PossibleVictim, required=False)
-    url = VisibleIdField(DetectedUrl, required=False)
-    account = VisibleIdField(SocialAccount, required=False)
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    source_url = serializers.CharField(max_length=2048, required=False, allow_blank=True)
-    captured_at = serializers.DateTimeField(required=False, help_text="When it was captured; now if not given.")
-
-    FINDINGS = ("case", "suspect", "victim", "url", "account")
-
-    def validate(self, attrs):
-        findings = [attrs[name] for name in self.FINDINGS if attrs.get(name) is not None]
-        if len(findings) > 1:
-            raise serializers.ValidationError(
-                "A file documents at most one finding: give one of " + ", ".join(self.FINDINGS)
-            )
-        operation = attrs.get("operation")
-        if not findings and operation is None:
-            raise serializers.ValidationError("Give the finding the file documents, or the operation.")
-        if findings and operation is not None and findings[0].operation_id != operation.pk:
-            raise serializers.ValidationError("The finding belongs to another operation.")
-        attrs["finding"] = findings[0] if findings else None
-        return attrs
-
-
-class EvidenceUpdateSerializer(serializers.Serializer):
-    case = CaseLinkField(help_text="Evidence is never edited; only the case it hangs off may change.")
+class TimelineEntrySerializer(serializers.Serializer):
+    seq = serializers.IntegerField(allow_null=True, help_text="Position in the hash-chained audit trail.")
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    team = serializers.CharField(allow_blank=True)
+    action = serializers.ChoiceField(choices=["collect", "alter", "consult", "disclose", "combine", "erase"])
+    record = serializers.CharField(help_text="The record the event is about: Case C-…, Suspect …, URL 3, Evidence E2.")
+    summary = serializers.CharField(allow_blank=True)
 
 
 class CaseBundleSerializer(serializers.Serializer):
@@ -392,85 +319,4 @@ class CaseBundleSerializer(serializers.Serializer):
     social_accounts = SocialAccountSerializer(many=True)
     evidence = EvidenceSerializer(many=True)
     shared_with_teams = serializers.ListField(child=serializers.CharField())
-
-
-class ImportRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["urls", "social-accounts", "suspects", "victims"])
-    file = serializers.FileField(help_text="CSV with a header row, or a JSON array of objects (UTF-8).")
-    format = serializers.ChoiceField(
-        choices=["csv", "json"], required=False, help_text="Guessed from the file name and content if not given."
-    )
-
-
-class ImportResultSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    rows = serializers.IntegerField(help_text="Data rows in the file.")
-    created = serializers.IntegerField()
-    existing = serializers.IntegerField(help_text="Rows your team had logged already (or repeated in the file).")
-
-
-class ImportProblemSerializer(serializers.Serializer):
-    line = serializers.IntegerField(allow_null=True, help_text="Line of the file where the row starts.")
-    field = serializers.CharField(allow_blank=True)
-    reason = serializers.CharField()
-
-
-# --- cross-border hits (findings/hit_api.py) ---------------------------------------------------------
-
-
-class HitSideSerializer(serializers.Serializer):
-    """One team's side of a hit: which team, in which operation, and its answer. The finding and
-    the case are named only when the requesting user may see them under the access rule."""
-
-    side = serializers.ChoiceField(choices=["a", "b"])
-    team = serializers.ChoiceField(choices=COUNTRY_CHOICES)
-    operation = serializers.IntegerField(source="operation_id", help_text="Operation id.")
-    operation_code = serializers.CharField()
-    answer = serializers.ChoiceField(choices=["open", "shared", "declined"])
-    reason = serializers.CharField(allow_blank=True, help_text="Why the team declined to share.")
-    answered_at = serializers.DateTimeField(allow_null=True)
-    yours = serializers.BooleanField(source="mine", help_text="The requesting user answers for this side.")
-    finding_kind = serializers.ChoiceField(
-        choices=["case", "suspect", "victim", "url", "account"], allow_null=True,
-        help_text="What the selector was read from — null unless the user may see that finding.",
-    )
-    finding_id = serializers.IntegerField(allow_null=True, help_text="Null unless the user may see the finding.")
-    case = serializers.IntegerField(
-        source="case_id", allow_null=True, help_text="Case id: null unless the user may see the case."
-    )
-    case_reference = serializers.CharField(allow_null=True)
-
-    def to_representation(self, side):
-        data = super().to_representation(side)
-        data["finding_kind"] = data["finding_kind"] or None
-        data["case_reference"] = data["case_reference"] or None
-        return data
-
-
-class HitSerializer(serializers.Serializer):
-    """Two country teams hold the same selector (hit/no-hit): its kind and value, and for each side
-    only team, operation and answer — until that team shares its case."""
-
-    id = serializers.IntegerField(source="hit.pk")
-    kind = serializers.ChoiceField(source="hit.kind", choices=Selector.Kind.choices)
-    value = serializers.CharField(source="hit.value", help_text="The selector both teams hold (normalised).")
-    value_defanged = serializers.CharField(source="value_display", help_text="Addresses defanged, to show people.")
-    operation = serializers.IntegerField(source="hit.operation_id", help_text="Where the hit was found (the later).")
-    created_at = serializers.DateTimeField(source="hit.created_at")
-    status = serializers.SerializerMethodField(help_text="open while either team has not answered.")
-    your_side = serializers.SerializerMethodField(help_text="a or b: the side the user answers for; null for none.")
-    sides = HitSideSerializer(many=True)
-
-    def get_status(self, row) -> str:
-        return "open" if any(side.answer == "open" for side in row.sides) else "answered"
-
-    def get_your_side(self, row) -> str | None:
-        return row.mine.side if row.mine else None
-
-
-class HitDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=500,
-        help_text="Why your team does not share: both teams and the coordinators read it, and it is kept in the "
-                  "audit trail after the operation's records are erased, so name no one in it.",
-    )
+    timeline = TimelineEntrySerializer(many=True, help_text="The case's history as the reader sees it, oldest first.")

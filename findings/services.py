@@ -12,15 +12,25 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 import audit
+from audit.trail import record_many
+from identifiers.canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
 from operations.access import VIEW_CASE, membership_in, require_change, require_log_in, team_group_name
 from operations.models import Membership, Operation
-from operations.services import focus_tags_named
+from operations.services import focus_tags_named, team_record_delete
 from operations.transitions import require_move
 from platforms.models import Platform, PlatformDomain
 
-from .canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
-from .matching import selectors_refresh_later, selectors_store_new
-from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+from .models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    DetectedUrl,
+    Evidence,
+    PossibleVictim,
+    SocialAccount,
+    Suspect,
+)
+from .selector_rows import selectors_refresh_later, selectors_store_new
 
 CASE_MOVES = {
     Case.Status.OPEN: {Case.Status.REFERRED, Case.Status.CLOSED},
@@ -208,8 +218,6 @@ def case_unshare_with_prosecutor(*, user, case: Case, prosecutor) -> None:
 
 def case_shares(case: Case) -> dict:
     """Who a case is shared with: {"teams": [...], "prosecutors": [users]}."""
-    from .models import CaseGroupObjectPermission, CaseUserObjectPermission
-
     teams = CaseGroupObjectPermission.objects.filter(content_object=case, permission__codename=VIEW_CASE)
     users = CaseUserObjectPermission.objects.filter(content_object=case, permission__codename=VIEW_CASE)
     return {
@@ -351,10 +359,7 @@ def finding_delete(*, user, finding) -> None:
     """Remove a finding logged in error. Evidence is never deleted here (retention erases it)."""
     if isinstance(finding, Evidence):
         raise PermissionDenied("Evidence is never deleted by hand; the retention job erases it.")
-    require_change(user, finding)
-    with transaction.atomic():
-        audit.record(actor=user, action="erase", obj=finding, summary=f"{finding._meta.verbose_name} deleted")
-        finding.delete()
+    team_record_delete(user=user, record=finding)
 
 
 # --- changes and bulk import (API) -------------------------------------------------------------
@@ -400,8 +405,6 @@ def findings_bulk_log(*, user, operation: Operation, records: list, summary: str
     access once, validates each row's own fields, inserts in batches and appends one audit event
     per record. Unique constraints still hold in the database.
     """
-    from audit.trail import record_many
-
     if not records:
         return []
     membership = require_log_in(user, operation)

@@ -12,9 +12,9 @@ from django.db import connections
 from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 
+from identifiers.canonical import InvalidUrl, canonical_url, refang
 from operations.models import Membership
 
-from .canonical import InvalidUrl, canonical_url, refang
 from .models import Case, DetectedUrl, PossibleVictim, SocialAccount, Suspect
 
 # The order of kinds breaks ties between rows logged in the same microsecond; it is part of the cursor.

@@ -2,7 +2,9 @@
 
 Every page, API view, export, statistics drill-down and PDF builder reads findings through
 ``Model.objects.visible_to(user)`` and asks ``may_change(user, record)`` before a write.
-No view filters by team by hand.
+No view filters by team by hand. The other gates sit here too: ``Operation.objects.coordinated_by(user)``
+and ``is_coordinator`` (the coordinators of an operation), ``audit_events_visible_to`` (who reads which
+part of the audit trail); ``Report.objects.visible_to`` (reports/models.py) is built from them.
 
 The rule (DESIGN.md):
 
@@ -19,6 +21,10 @@ The rule (DESIGN.md):
 
 Guardian holds only the explicit shares, a few rows per case; the country-team part is a
 plain filter on the indexed (operation, team) columns.
+
+This module imports no model of its own app: the models build their querysets from it. It reads a
+user's memberships through ``user.memberships`` and asks a finding model for its case's shares
+(``TeamOwned.shared_case_ids``), so the rule needs no import of the findings app above it.
 """
 
 from dataclasses import dataclass, field
@@ -27,9 +33,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from .models import Membership, Operation
+from audit.models import AuditEvent
+
+from .choices import READ_ONLY_STATUSES, OperationStatus, Role
 
 VIEW_CASE = "view_case"
+AUDITOR_PERMISSION = "audit.view_auditevent"
 
 
 def team_group_name(team: str) -> str:
@@ -69,28 +78,28 @@ def forget_access(user) -> None:
     user.__dict__.pop("_actionday_access", None)
 
 
-def memberships_of(user) -> dict[int, Membership]:
+def memberships_of(user) -> dict:
     """The user's memberships by operation id, each with its operation."""
     if not user.is_authenticated:
         return {}
     return _kept(user, "memberships", lambda: {
-        m.operation_id: m for m in Membership.objects.filter(user=user).select_related("operation")
+        m.operation_id: m for m in user.memberships.select_related("operation")
     })
 
 
 def reach_of(user) -> Reach:
     reach = Reach()
     for operation_id, membership in memberships_of(user).items():
-        if membership.role == Membership.Role.COORDINATOR:
+        if membership.role == Role.COORDINATOR:
             reach.coordinated.add(operation_id)
-        elif membership.role == Membership.Role.ANALYST:
+        elif membership.role == Role.ANALYST:
             reach.analyst_ops_by_team.setdefault(membership.team, set()).add(operation_id)
-        elif membership.role == Membership.Role.PROSECUTOR:
+        elif membership.role == Role.PROSECUTOR:
             reach.prosecuted.add(operation_id)
     return reach
 
 
-def cases_shared_with_team(user, team: str, operation_ids) -> list[int]:
+def cases_shared_with_team(user, model, team: str, operation_ids) -> list[int]:
     """The ids of the cases of ``operation_ids`` shared with ``team`` (``user`` is an analyst of it).
 
     A list of ids rather than a subquery: building the guardian subquery into every query costs
@@ -98,24 +107,15 @@ def cases_shared_with_team(user, team: str, operation_ids) -> list[int]:
     Only the user's operations: a team's shares of every operation of every year would make a
     long list of ids that no query of theirs can use.
     """
-    from findings.models import CaseGroupObjectPermission
-
-    return _kept(user, ("shared with team", team, frozenset(operation_ids)), lambda: list(
-        CaseGroupObjectPermission.objects.filter(
-            group__name=team_group_name(team), permission__codename=VIEW_CASE,
-            content_object__operation_id__in=operation_ids,
-        ).values_list("content_object_id", flat=True).distinct()
+    return _kept(user, ("shared with team", team, frozenset(operation_ids)), lambda: model.shared_case_ids(
+        operation_ids=operation_ids, group_name=team_group_name(team),
     ))
 
 
-def cases_shared_with_user(user, operation_ids) -> list[int]:
+def cases_shared_with_user(user, model, operation_ids) -> list[int]:
     """The ids of the cases of ``operation_ids`` shared with ``user`` by name (a prosecutor)."""
-    from findings.models import CaseUserObjectPermission
-
-    return _kept(user, ("shared with user", frozenset(operation_ids)), lambda: list(
-        CaseUserObjectPermission.objects.filter(
-            user=user, permission__codename=VIEW_CASE, content_object__operation_id__in=operation_ids,
-        ).values_list("content_object_id", flat=True).distinct()
+    return _kept(user, ("shared with user", frozenset(operation_ids)), lambda: model.shared_case_ids(
+        operation_ids=operation_ids, user=user,
     ))
 
 
@@ -140,11 +140,11 @@ def visibility_parts(model, user) -> list[Q]:
         for team, operation_ids in reach.analyst_ops_by_team.items():
             parts.append(Q(operation_id__in=operation_ids, team=team))
             if case_path:
-                shared = cases_shared_with_team(user, team, operation_ids)
+                shared = cases_shared_with_team(user, model, team, operation_ids)
                 if shared:
                     parts.append(Q(operation_id__in=operation_ids, **{f"{case_path}__in": shared}))
     if reach.prosecuted and case_path:
-        shared = cases_shared_with_user(user, reach.prosecuted)
+        shared = cases_shared_with_user(user, model, reach.prosecuted)
         if shared:
             parts.append(Q(operation_id__in=reach.prosecuted, **{f"{case_path}__in": shared}))
     return parts
@@ -171,7 +171,7 @@ def change_filter(user) -> Q:
     for team, operation_ids in reach.analyst_ops_by_team.items():
         q |= Q(operation_id__in=operation_ids, team=team)
     # The operations' status is read now, not from the memberships kept on the user object.
-    return q & ~Q(operation__status__in=Operation.READ_ONLY_STATUSES)
+    return q & ~Q(operation__status__in=READ_ONLY_STATUSES)
 
 
 class FindingQuerySet(models.QuerySet):
@@ -193,14 +193,29 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(operation=operation)
 
 
-def membership_by_code(user, code: str) -> Membership | None:
+class OperationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Operations the user is a member of, in any role."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+    def coordinated_by(self, user):
+        """Operations the user coordinates: the dashboard's, the figures', the set-up pages' (rule 2)."""
+        return self.filter(pk__in=reach_of(user).coordinated)
+
+    def active(self):
+        return self.filter(status=OperationStatus.ACTIVE)
+
+
+def membership_by_code(user, code: str):
     """The user's membership in the operation ``code`` (None alike for "no such operation" and "not yours")."""
     return next((m for m in memberships_of(user).values() if m.operation.code == code), None)
 
 
-def membership_in(user, operation) -> Membership | None:
-    operation_id = operation.pk if isinstance(operation, Operation) else operation
-    return memberships_of(user).get(operation_id)
+def membership_in(user, operation):
+    """The user's membership in ``operation`` (an operation or its id), or None."""
+    return memberships_of(user).get(getattr(operation, "pk", operation))
 
 
 def may_log_in(user, operation) -> bool:
@@ -208,7 +223,7 @@ def may_log_in(user, operation) -> bool:
     if operation.is_read_only:
         return False
     membership = membership_in(user, operation)
-    return membership is not None and membership.role in (Membership.Role.ANALYST, Membership.Role.COORDINATOR)
+    return membership is not None and membership.role in (Role.ANALYST, Role.COORDINATOR)
 
 
 def may_change(user, record) -> bool:
@@ -219,14 +234,14 @@ def may_change(user, record) -> bool:
     membership = membership_in(user, operation)
     if membership is None:
         return False
-    if membership.role == Membership.Role.COORDINATOR:
+    if membership.role == Role.COORDINATOR:
         return True
-    if membership.role == Membership.Role.ANALYST:
+    if membership.role == Role.ANALYST:
         return record.team == membership.team
     return False
 
 
-def require_change(user, record) -> Membership:
+def require_change(user, record):
     """Raise PermissionDenied unless ``may_change``; return the user's membership."""
     if not may_change(user, record):
         if record.operation.is_read_only:
@@ -235,7 +250,7 @@ def require_change(user, record) -> Membership:
     return membership_in(user, record.operation)
 
 
-def require_log_in(user, operation) -> Membership:
+def require_log_in(user, operation):
     if not may_log_in(user, operation):
         if operation.is_read_only:
             raise PermissionDenied(f"Operation {operation.code} is {operation.status}: read-only.")
@@ -244,6 +259,31 @@ def require_log_in(user, operation) -> Membership:
 
 
 def is_coordinator(user, operation) -> bool:
+    """Whether the user coordinates ``operation`` (an operation or its id); one gate for every page and job."""
     membership = membership_in(user, operation)
-    return membership is not None and membership.role == Membership.Role.COORDINATOR
+    return membership is not None and membership.role == Role.COORDINATOR
+
+
+def require_coordinator(user, operation) -> None:
+    if not is_coordinator(user, operation):
+        raise PermissionDenied("Only the operation's coordinators may do this.")
+
+
+def is_auditor(user) -> bool:
+    """An auditor reads the whole audit trail: a holder of ``audit.view_auditevent`` (best through a group)."""
+    return user.is_authenticated and user.has_perm(AUDITOR_PERMISSION)
+
+
+def audit_events_visible_to(user):
+    """The audit events ``user`` may read: auditors all of them, coordinators their operations', others none.
+
+    The trail names records by type and id only, never their content, so reading it discloses no
+    personal data.
+    """
+    if is_auditor(user):
+        return AuditEvent.objects.all()
+    coordinated = reach_of(user).coordinated
+    if not coordinated:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(operation_id__in=coordinated)
 

@@ -1,4 +1,4 @@
-"""The operations and agencies of the API, and the bulk import into an operation.
+"""The operations and agencies of the API.
 
 An operation is visible to its members only (``Operation.objects.visible_to``); its status moves
 through ``operations.services`` (coordinators, or administrators who are members). Agencies are
@@ -6,26 +6,17 @@ reference data, readable by every signed-in user.
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import ApiViewSet, ErrorSerializer
-from findings.imports import ImportRejected, import_findings
-from findings.serializers import ImportProblemSerializer, ImportRequestSerializer, ImportResultSerializer
-from operations.countries import COUNTRY_CHOICES
+from api.base import ApiViewSet
 
 from . import services
+from .countries import COUNTRY_CHOICES
 from .models import Agency, Operation
 from .serializers import AgencySerializer, OperationSerializer
-
-
-class ImportErrorSerializer(ErrorSerializer):
-    rows = ImportProblemSerializer(
-        many=True, required=False, help_text="Every problem found in the file, with the line it is on."
-    )
 
 
 class OperationFilter(django_filters.FilterSet):
@@ -76,43 +67,6 @@ class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         return self._moved(services.operation_archive(user=request.user, operation=self.get_object()))
-
-    @extend_schema(
-        summary="Import URLs, social accounts, suspects or possible victims from a CSV or JSON file",
-        description=(
-            "The whole file is checked first; either every row is saved or none is. Problems are listed with "
-            "the line each is on. Rows the team holds already are recognised, so importing the same file "
-            "twice creates nothing new. CSV: a header row naming the columns; JSON: an array of objects.\n\n"
-            "Columns — urls: url, note, case · social-accounts: platform (name or domain), handle, "
-            "display_name, note, case · suspects: alias, role, nationality, age_estimate, notes, case · "
-            "victims: nationality, sex, age_band, is_minor, notes, case. `case` is a case reference (C-…)."
-        ),
-        request={"multipart/form-data": ImportRequestSerializer},
-        responses={
-            201: ImportResultSerializer,
-            200: OpenApiResponse(ImportResultSerializer, description="Nothing new: every row was known."),
-            400: OpenApiResponse(ImportErrorSerializer, description="The file was refused: nothing was saved."),
-        },
-    )
-    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
-    def import_file(self, request, pk=None):
-        operation = self.get_object()
-        form = ImportRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        upload = form.validated_data["file"]
-        try:
-            result = import_findings(
-                user=request.user,
-                operation=operation,
-                kind=form.validated_data["kind"],
-                data=upload.read(),
-                filename=upload.name or "",
-                format=form.validated_data.get("format", ""),
-            )
-        except ImportRejected as rejected:
-            body = {"code": "invalid_file", "detail": str(rejected), "rows": rejected.as_list()}
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(result.as_dict(), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 class AgencyFilter(django_filters.FilterSet):

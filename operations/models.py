@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .access import OperationQuerySet
+from .choices import READ_ONLY_STATUSES, OperationStatus, Role
 from .countries import COUNTRY_CHOICES
 
 
@@ -35,23 +37,8 @@ class Agency(models.Model):
         return f"{self.name} ({self.country})" if self.country else self.name
 
 
-class OperationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Operations the user is a member of, in any role."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user).distinct()
-
-    def active(self):
-        return self.filter(status=Operation.Status.ACTIVE)
-
-
 class Operation(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
-        ARCHIVED = "archived", "Archived"
+    Status = OperationStatus
 
     code = models.SlugField(max_length=40, unique=True, help_text="Short public code, e.g. THB-AW-2025.")
     name = models.CharField(max_length=200)
@@ -66,7 +53,7 @@ class Operation(models.Model):
     headline_figures = models.JSONField(default=list, blank=True)
     # When the operation was last closed (the retention period runs from here; the end date when unset).
     closed_at = models.DateTimeField(null=True, blank=True)
-    # When the retention job erased its personal data (findings/retention.py); its figures are frozen since.
+    # When the retention job erased its personal data (retention/services.py); its figures are frozen since.
     erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = OperationQuerySet.as_manager()
@@ -80,7 +67,7 @@ class Operation(models.Model):
     def __str__(self):
         return self.code
 
-    READ_ONLY_STATUSES = (Status.CLOSED, Status.ARCHIVED)
+    READ_ONLY_STATUSES = READ_ONLY_STATUSES
 
     @property
     def is_read_only(self) -> bool:
@@ -117,10 +104,7 @@ class Participation(models.Model):
 
 
 class Membership(models.Model):
-    class Role(models.TextChoices):
-        ANALYST = "analyst", "Analyst"
-        COORDINATOR = "coordinator", "Coordinator"
-        PROSECUTOR = "prosecutor", "Prosecutor"
+    Role = Role
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="memberships")
@@ -138,7 +122,18 @@ class Membership(models.Model):
 
 
 class TeamOwned(models.Model):
-    """A record logged during an operation by one country team."""
+    """A record logged during an operation by one country team (a finding, in the design's words).
+
+    What the access rule (``operations.access``) asks of each kind of record:
+
+    - ``shared_with_operation``: every team of the operation sees it (platform checks, URLs, accounts);
+    - ``case_path``: the path to the case it hangs off ("pk" for a case itself), if it hangs off one;
+    - ``shared_case_ids(...)``: the ids of the cases shared with a team or a person — given by the
+      model that holds the shares (the case), so that the rule needs no import of it.
+    """
+
+    shared_with_operation = False
+    case_path = None
 
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
     team = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
@@ -152,24 +147,7 @@ class TeamOwned(models.Model):
         # time, so that a team's newest records are read straight off the index (the workspace list).
         indexes = [models.Index(fields=["operation", "team", "created_at"], name="%(class)s_op_team_time")]
 
-
-class IdempotencyKey(models.Model):
-    """The first answer to an API POST sent with an ``Idempotency-Key`` header (config/idempotency.py).
-
-    A retry with the same key from the same user gets this answer again and changes nothing. The
-    row is written in the same transaction as the request's changes, so either both exist or neither.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    # SHA-256 of the method, path and body: the same key sent with another request is a client error.
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
-
-    def __str__(self):
-        return f"{self.key} ({self.user_id})"
+    @classmethod
+    def shared_case_ids(cls, *, operation_ids, group_name: str = "", user=None) -> list[int]:
+        """The ids of the cases of ``operation_ids`` shared with the group or the user (none by default)."""
+        return []

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 import audit
 
-from .access import forget_access, is_coordinator
+from .access import forget_access, is_coordinator, require_change
 from .countries import COUNTRY_NAMES
 from .models import FocusTag, Membership, Operation
 from .transitions import require_move
@@ -32,7 +32,7 @@ def _move_operation(*, user, operation: Operation, target: str) -> Operation:
             raise ValidationError(f"Operation {operation.code}'s personal data was erased: it cannot be reopened.")
         previous = require_move(operation, target, OPERATION_MOVES)
         operation.status = target
-        # The retention period (findings/retention.py) runs from the closing; reopening stops it.
+        # The retention period (retention/services.py) runs from the closing; reopening stops it.
         if target == Operation.Status.CLOSED or (target == Operation.Status.ARCHIVED and not operation.closed_at):
             operation.closed_at = timezone.now()
         elif target == Operation.Status.ACTIVE:
@@ -82,6 +82,14 @@ def membership_add(*, by, operation: Operation, user, role: str, team: str, agen
         )
     forget_access(user)
     return membership
+
+
+def team_record_delete(*, user, record) -> None:
+    """Remove a record a team logged in error (a finding, a platform check): the rule, then the trail."""
+    require_change(user, record)
+    with transaction.atomic():
+        audit.record(actor=user, action="erase", obj=record, summary=f"{record._meta.verbose_name} deleted")
+        record.delete()
 
 
 def focus_tags_named(operation: Operation, names) -> list[FocusTag]:

@@ -9,9 +9,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 
-from config.api import ApiViewSet
-from findings.api import FindingViewSet, finding_schema
-from findings.filters import FindingFilter, IdFilter
+from api.base import ApiViewSet
+from api.filters import IdFilter
+from operations.record_api import FindingFilter, RecordViewSet
+from operations.record_api import record_schema as finding_schema
 
 from . import services
 from .models import Platform, PlatformCheck
@@ -74,11 +75,19 @@ class PlatformCheckFilter(FindingFilter):
                                 request=PlatformCheckFinishSerializer, responses={200: PlatformCheckSerializer}),
     },
 )
-class PlatformCheckViewSet(FindingViewSet):
+class PlatformCheckViewSet(RecordViewSet):
     """Each team's monitoring of a platform: planned → in progress → checked. Shared with the operation."""
 
     model = PlatformCheck
     export_kind = "platform-checks"
+    export_columns = [
+        ("platform", lambda r: r.platform.name), ("status", lambda r: r.status),
+        ("with_indications", lambda r: "" if r.with_indications is None else ("yes" if r.with_indications else "no")),
+        ("focus_tags", lambda r: "; ".join(sorted(t.name for t in r.focus_tags.all()))), ("note", lambda r: r.note),
+        ("started_at", lambda r: r.started_at.isoformat() if r.started_at else ""),
+        ("finished_at", lambda r: r.finished_at.isoformat() if r.finished_at else ""),
+    ]
+    export_related = (["platform"], ["focus_tags"])
     serializer_class = PlatformCheckSerializer
     create_serializer_class = PlatformCheckCreateSerializer
     filterset_class = PlatformCheckFilter

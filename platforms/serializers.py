@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from findings.serializers import FindingSerializer, FocusTagNamesField, NewFindingSerializer
+from operations.record_api import FindingSerializer, FocusTagNamesField, NewFindingSerializer
 
 from .models import Platform, PlatformCheck
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from findings.web import desk_for, error_messages, login_required_keep_form, refuse
+from operations.desk import desk_for, error_messages, login_required_keep_form, refuse
 
 from . import services
 from .forms import FinishForm, PlanForm

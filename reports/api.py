@@ -2,7 +2,7 @@
 operation's latest figures, or have them compiled now.
 
 Thin: who may ask for and download which report is ``reports.building`` (the same rule as the
-pages, ``reports_visible_to`` for lists); the download is ``reports.downloads.report_response``,
+pages, ``Report.objects.visible_to`` for lists); the download is ``reports.downloads.report_response``,
 which records the disclosure; the figures are the coordinators' (like the dashboard): anyone else
 gets the same 404 as for an operation that does not exist.
 """
@@ -20,8 +20,7 @@ from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ApiView, ApiViewSet, ErrorSerializer, error_body
-from operations.access import is_coordinator
+from api.base import ApiView, ApiViewSet, ErrorSerializer, error_body
 from operations.models import Operation
 
 from . import building
@@ -87,7 +86,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     lookup_value_regex = "[0-9a-fA-F-]{32,36}"
 
     def get_queryset(self):
-        return building.reports_visible_to(self.request.user).select_related("case", "requested_by")
+        return Report.objects.visible_to(self.request.user).select_related("case", "requested_by")
 
     def get_object(self):
         try:
@@ -146,8 +145,8 @@ class StatisticsView(ApiView):
     """The figures of one operation, for its coordinators."""
 
     def _operation(self, request, pk) -> Operation:
-        operation = Operation.objects.visible_to(request.user).filter(pk=pk).first()
-        if operation is None or not is_coordinator(request.user, operation):
+        operation = Operation.objects.coordinated_by(request.user).filter(pk=pk).first()
+        if operation is None:
             raise exceptions.NotFound()  # one answer for "no such operation", "not a member", "not a coordinator"
         return operation
 

@@ -34,19 +34,23 @@ import os
 import tempfile
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 import audit
-from config.celery import enqueue_on_commit
 from findings.models import Case
-from operations.access import is_coordinator, membership_in, reach_of
+from jobs import enqueue_on_commit, send_now
+from operations.access import is_coordinator, membership_in
 from operations.models import Membership, Operation
 
+from . import pdf
 from .models import Report, report_path
+from .pdf.case_file import CaseNotVisible
+from .pdf.style import FontMissing
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ STALE_AFTER = dt.timedelta(seconds=BUILD_TIME_LIMIT + 60)
 MAX_ATTEMPTS = 3
 # A queued report gets this long for its own enqueue before the sweep sends it again.
 QUEUED_GRACE = dt.timedelta(seconds=30)
-SWEEP_EVERY = 60.0  # seconds, the beat schedule (config/settings.py)
+SWEEP_EVERY = 60.0  # seconds, the beat schedule (jobs/schedule.py)
 
 Kind, Status = Report.Kind, Report.Status
 PENDING = (Status.QUEUED, Status.RUNNING)
@@ -106,26 +110,10 @@ def may_download(user, report: Report) -> bool:
     return report.requested_by_id == user.pk or is_coordinator(user, report.operation)
 
 
-def reports_visible_to(user):
-    """``may_download`` as a queryset: the reports ``user`` may list and download once done (the API's
-    lists and the reports page). tests/test_api_reports.py holds the two together, cell by cell."""
-    if not user.is_authenticated:
-        return Report.objects.none()
-    reach = reach_of(user)
-    coordinated, analysed = reach.coordinated, reach.analyst_ops_by_team
-    # A team report stays available while its team takes part in the operation.
-    team_present = Exists(Membership.objects.filter(operation_id=OuterRef("operation_id"), team=OuterRef("team")))
-    askable = ~Q(kind=Kind.TEAM_REPORT) | team_present
-    anyones = Q(operation_id__in=coordinated)
-    own = Q(kind=Kind.CASE_FILE, case__in=Case.objects.visible_to(user).values("pk"))
-    for team, operation_ids in analysed.items():
-        own |= Q(kind=Kind.TEAM_REPORT, team=team, operation_id__in=operation_ids)
-    return Report.objects.filter(askable & (anyones | (Q(requested_by=user) & own)))
-
-
 def reports_for(user, operation: Operation, *, limit: int = 50) -> list[Report]:
     """The operation's newest reports that ``user`` may see in the list (and download once done)."""
-    reports = reports_visible_to(user).filter(operation=operation).select_related("case", "requested_by", "operation")
+    reports = Report.objects.visible_to(user).filter(operation=operation)
+    reports = reports.select_related("case", "requested_by", "operation")
     return list(reports.order_by("-requested_at")[:limit])
 
 
@@ -165,8 +153,6 @@ def report_request(*, user, kind: str, operation: Operation, case: Case | None =
         raise ValidationError("Say which country team the report is for.")
     if not may_request(user, kind=kind, operation=operation, case=case, team=team):
         raise PermissionDenied("You may not ask for this report.")
-    from .tasks import build_report
-
     with transaction.atomic():
         pending = Report.objects.filter(
             kind=kind, operation=operation, case=case, team=team, requested_by=user, status__in=PENDING
@@ -174,7 +160,7 @@ def report_request(*, user, kind: str, operation: Operation, case: Case | None =
         if pending is not None:
             return pending
         report = Report.objects.create(kind=kind, operation=operation, case=case, team=team, requested_by=user)
-        enqueue_on_commit(build_report, str(report.pk))
+        enqueue_on_commit("reports.build_report", str(report.pk))
     return report
 
 
@@ -184,14 +170,12 @@ def report_retry(*, user, report: Report) -> Report:
         raise PermissionDenied("You may not retry this report.")
     if report.status != Status.FAILED:
         raise ValidationError("Only a failed report can be retried.")
-    from .tasks import build_report
-
     with transaction.atomic():
         requeued = Report.objects.filter(pk=report.pk, status=Status.FAILED).update(
             status=Status.QUEUED, progress=0, error="", started_at=None, finished_at=None, attempts=0
         )
         if requeued:
-            enqueue_on_commit(build_report, str(report.pk))
+            enqueue_on_commit("reports.build_report", str(report.pk))
     report.refresh_from_db()
     return report
 
@@ -283,11 +267,6 @@ def report_build(report_id, *, takeover: bool = False) -> str:
 
 def failure_reason(exc: BaseException) -> str:
     """What the report's page shows: the cause in words, without a traceback."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    from .pdf.case_file import CaseNotVisible
-    from .pdf.style import FontMissing
-
     if isinstance(exc, SoftTimeLimitExceeded):
         return f"The build took longer than {BUILD_SOFT_TIME_LIMIT} seconds and was stopped."
     if isinstance(exc, PermissionDenied | CaseNotVisible | FontMissing):
@@ -296,7 +275,6 @@ def failure_reason(exc: BaseException) -> str:
 
 
 def _write(report: Report, claim: _Claim) -> None:
-    from . import pdf
 
     storage = report.file.storage
     name = report_path(report, "report.pdf")
@@ -332,7 +310,6 @@ def _write(report: Report, claim: _Claim) -> None:
 
 def _write_to_remote_storage(report, claim, storage, name) -> None:
     """Storages without local paths (object stores) write each object whole; build locally first."""
-    from . import pdf
 
     with tempfile.TemporaryFile() as out:
         pdf.render(report, out, progress=claim.progress)
@@ -381,8 +358,6 @@ def report_mark_failed(report_id, reason: str) -> int:
 
 def report_sweep(*, now: dt.datetime | None = None) -> list[str]:
     """Send again every report that is queued with no job in sight, or running with a dead worker."""
-    from .tasks import build_report
-
     now = now or timezone.now()
     stuck = Report.objects.filter(
         Q(status=Status.QUEUED, requested_at__lt=now - QUEUED_GRACE)
@@ -393,7 +368,7 @@ def report_sweep(*, now: dt.datetime | None = None) -> list[str]:
     for report_id in stuck.values_list("pk", flat=True):
         try:
             # Expires before the next sweep: a busy queue does not fill up with copies.
-            build_report.apply_async(args=[str(report_id)], expires=SWEEP_EVERY - 5)
+            send_now("reports.build_report", str(report_id), expires=SWEEP_EVERY - 5)
         except Exception:  # broker still away: the next sweep tries again
             logger.warning("sweep could not enqueue report %s", report_id, exc_info=True)
             continue
@@ -423,11 +398,13 @@ def report_disclose(*, user, report: Report):
         raise ReportUnavailable("The stored file no longer matches its recorded SHA-256; it is not handed out.")
     handle.seek(0)
     with transaction.atomic():
-        audit.record(
-            # The team whose records the file discloses: the case's for a case file.
-            actor=user, action="disclose", obj=report, team=report.case.team if report.case_id else report.team,
-            summary=f"{report.get_kind_display()} {scope_label(report)} downloaded",
-        )
+        if report.case_id:
+            # What leaves the system is the case: its history names the download (findings.case_reader).
+            audit.record(actor=user, action="disclose", obj=report.case,
+                         summary=f"case file {report.pk} downloaded")
+        else:
+            audit.record(actor=user, action="disclose", obj=report, team=report.team,
+                         summary=f"{report.get_kind_display()} {scope_label(report)} downloaded")
     return handle
 
 

@@ -23,6 +23,8 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
+from platforms.models import Platform
+
 INK = colors.HexColor("#1d2433")
 MUTED = colors.HexColor("#5b6477")
 GRID = colors.HexColor("#d8dde6")
@@ -176,7 +178,6 @@ def findings_per_hour_chart(figures: dict, *, starts_at, ends_at, width: float =
 
 def platforms_by_category_chart(figures: dict, *, width: float = 460) -> Drawing:
     """Platforms monitored, checked and with indications, per platform category."""
-    from platforms.models import Platform
 
     labels = dict(Platform.Category.choices)
     rows = figures["breakdowns"].get("platforms_by_category", {}).items()

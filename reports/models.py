@@ -4,10 +4,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from operations.models import Operation
+from findings.models import Case
+from operations.access import reach_of
+from operations.models import Membership, Operation
 
 
 class StatisticsSnapshot(models.Model):
@@ -27,6 +29,25 @@ class StatisticsSnapshot(models.Model):
 
 def report_path(instance, filename):
     return f"reports/{instance.operation_id}/{instance.pk}.pdf"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """``may_download`` (reports/building.py) as a queryset: the reports ``user`` may list and download
+        once done (the API's lists and the reports page). tests/test_api_reports.py holds the two together,
+        cell by cell."""
+        if not user.is_authenticated:
+            return self.none()
+        reach = reach_of(user)
+        coordinated, analysed = reach.coordinated, reach.analyst_ops_by_team
+        # A team report stays available while its team takes part in the operation.
+        team_present = Exists(Membership.objects.filter(operation_id=OuterRef("operation_id"), team=OuterRef("team")))
+        askable = ~Q(kind=Report.Kind.TEAM_REPORT) | team_present
+        anyones = Q(operation_id__in=coordinated)
+        own = Q(kind=Report.Kind.CASE_FILE, case__in=Case.objects.visible_to(user).values("pk"))
+        for team, operation_ids in analysed.items():
+            own |= Q(kind=Report.Kind.TEAM_REPORT, team=team, operation_id__in=operation_ids)
+        return self.filter(askable & (anyones | (Q(requested_by=user) & own)))
 
 
 class Report(models.Model):
@@ -61,6 +82,8 @@ class Report(models.Model):
     # Builds started since it was asked for (or retried): a report whose worker dies every time is
     # given up after a few (reports/building.py, MAX_ATTEMPTS) instead of being sent again forever.
     attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 import audit
-from config.celery import enqueue_on_commit
-from operations.access import is_coordinator
+from jobs import enqueue_on_commit
+from operations.access import require_coordinator
 from operations.models import Operation
 
 from .models import StatisticsSnapshot
@@ -49,15 +49,8 @@ def snapshot_compile(*, operation: Operation, unless_newer_than: float | None = 
 
 def snapshot_request(*, operation: Operation, unless_newer_than: float | None = None) -> None:
     """Have the statistics job compile the figures once the current transaction commits."""
-    from .tasks import compile_statistics
-
     kwargs = {} if unless_newer_than is None else {"unless_newer_than": unless_newer_than}
-    enqueue_on_commit(compile_statistics, operation.pk, **kwargs)
-
-
-def require_coordinator(user, operation: Operation) -> None:
-    if not is_coordinator(user, operation):
-        raise PermissionDenied("Only the operation's coordinators may do this.")
+    enqueue_on_commit("reports.compile_statistics", operation.pk, **kwargs)
 
 
 def headline_set(*, user, operation: Operation, keys) -> Operation:

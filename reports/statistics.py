@@ -24,7 +24,7 @@ No per-row Python: every count is an SQL aggregate (``aggregate``, ``values().an
 Python only merges grouped rows, whose number is bounded by teams x tags x indicators x hours,
 never by the number of findings. Runs on PostgreSQL and SQLite alike. On PostgreSQL the compile
 reads one repeatable-read snapshot, shared with a second connection that counts the distinct URLs
-and accounts at the same time (1,000,000 findings: about 1.1 s; tests/test_statistics_benchmark.py).
+and accounts at the same time (1,000,000 findings: about 1.1 s; benchmarks/figures.py).
 """
 
 from collections import Counter, defaultdict
@@ -38,6 +38,8 @@ from findings.models import Case, DetectedUrl, Indicator, PossibleVictim, Social
 from operations.countries import EU_BODIES
 from operations.models import FocusTag, Operation, Participation
 from platforms.models import Platform, PlatformCheck
+
+from .models import StatisticsSnapshot
 
 SCHEMA = 1
 
@@ -124,7 +126,7 @@ def compile_figures(operation: Operation) -> dict:
     """Every figure of the operation; a JSON-serialisable dict (see the module docstring).
 
     An operation whose personal data the retention job erased has nothing left to count: its
-    figures are those of the snapshot stored just before the erasure (findings/retention.py).
+    figures are those of the snapshot stored just before the erasure (retention/services.py).
     """
     if operation.erased_at is not None:
         return frozen_figures(operation)
@@ -150,7 +152,6 @@ def compile_figures(operation: Operation) -> dict:
 
 def frozen_figures(operation: Operation) -> dict:
     """The figures of an erased operation: its newest snapshot (the one stored before the erasure)."""
-    from .models import StatisticsSnapshot
 
     snapshot = StatisticsSnapshot.objects.filter(operation=operation).order_by("-computed_at", "-pk").first()
     if snapshot is None:  # erased before any figure was kept: should not happen (the erasure stores one first)

@@ -1,8 +1,12 @@
-"""Jobs for the figures: compile one operation's statistics; every minute, those of active operations."""
+"""Jobs of the reports app: compile one operation's figures (every minute, those of active operations),
+and build a PDF report. Periodic ones are wired in jobs/schedule.py; services send them by name."""
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from operations.models import Operation
+
+from . import building
+from .services import snapshot_compile
 
 # The beat sends a compile every minute; one still queued a minute later is superseded by the next.
 BEAT_EXPIRES = 55
@@ -14,8 +18,6 @@ def compile_statistics(operation_id: int, unless_newer_than: float | None = None
 
     Idempotent: running it twice stores the same figures once (see ``snapshot_compile``).
     """
-    from .services import snapshot_compile
-
     operation = Operation.objects.filter(pk=operation_id).first()
     if operation is None:
         return None
@@ -32,10 +34,6 @@ def compile_statistics_of_active_operations() -> list[int]:
 
 
 # --- PDF reports (reports/building.py) -----------------------------------------------------------
-
-from celery import Task  # noqa: E402
-
-from . import building  # noqa: E402
 
 
 class _ReportTask(Task):

@@ -19,8 +19,8 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
 from operations.models import Agency, Membership, Operation, Participation
 from platforms import services as platforms
 from platforms.models import Platform, PlatformDomain

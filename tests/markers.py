@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
 from platforms import services as platforms
 
 from .cast import PNG, make_platform

@@ -125,7 +125,7 @@ def test_withdrawing_a_share_hides_the_case_again(cast):
 def test_linking_a_finding_to_a_shared_case_shares_it_and_its_evidence(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from findings.evidence import evidence_attach
+    from evidence.services import evidence_attach
 
     from .cast import PNG
 

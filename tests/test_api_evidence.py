@@ -99,7 +99,7 @@ def test_only_the_case_of_evidence_can_change(cast):
 
 
 def test_a_possible_victims_evidence_needs_a_justification(cast):
-    from findings.evidence import evidence_attach
+    from evidence.services import evidence_attach
 
     family = cast.family_of(cast.de)
     evidence = evidence_attach(user=cast.de, finding=family["victim"], upload=SimpleUploadedFile("v.png", PNG))

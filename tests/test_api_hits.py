@@ -9,8 +9,8 @@ import pytest
 
 from audit.models import AuditEvent
 from findings import services as findings
-from findings.matching import match_pending
 from findings.models import Hit
+from hits.matching import match_pending
 
 from .api_client import api_as, url
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from api.models import IdempotencyKey
 from audit.models import AuditEvent
 from findings.models import Suspect
-from operations.models import IdempotencyKey
 from operations.services import operation_close, operation_start
 
 from .api_client import api_as, url

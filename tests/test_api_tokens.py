@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from config import api_defaults
+from api import auth as api_defaults
 
 from .api_client import url
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from findings.evidence import sniff_content_type
+from evidence.services import sniff_content_type
 from findings.models import Evidence
 
 from .api_client import api_as, url

@@ -21,9 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from audit.models import AuditEvent
-from findings.matching import match_pending
 from findings.models import Case, Evidence, Hit, Indicator
 from findings.workspace import KINDS
+from hits.matching import match_pending
 from operations.models import Operation
 from platforms.models import PlatformCheck
 from reports import building

@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
-from findings.hits import hit_decline
-from findings.matching import match_pending
 from findings.models import Hit
+from hits.matching import match_pending
+from hits.services import hit_decline
 from operations.models import Agency, FocusTag, Operation
 from platforms import services as platforms
 from reports import building
@@ -171,7 +171,7 @@ def test_payloads_stay_text_on_the_coordinators_pages(live_server, page, hostile
     dialogs = watch(page)
     log_in(page, live_server, cast.coordinator, justify_victim=hostile["victim"])
     for path, shown in [
-        (reverse("reports:dashboard", args=[code]), PAYLOADS[1]),  # recent activity: "focus tags: <payload>"
+        (reverse("dashboard", args=[code]), PAYLOADS[1]),  # recent activity: "focus tags: <payload>"
         (reverse("hits:board", args=[code]), PAYLOADS[5]),
         (reverse("audit:trail") + f"?operation={code}", PAYLOADS[0]),  # the declined hit's reason, a "why"
         (reverse("api:audit-event-list"), None),

@@ -10,13 +10,13 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from findings import services as findings
 from findings.duplicates import suspects_link_duplicates
-from findings.hits import hit_decline, hit_share
-from findings.matching import match_pending
 from findings.models import Hit
-from findings.retention import erase_expired
+from hits.matching import match_pending
+from hits.services import hit_decline, hit_share
 from operations.models import Operation
 from operations.services import operation_close
 from reports import building
+from retention.services import erase_expired
 
 from .api_client import api_as, url
 from .markers import found_in, marked_family
@@ -68,6 +68,10 @@ def whole_life(cast, client):
     building.report_build(report.pk)
     report.refresh_from_db()
     building.report_disclose(user=cast.prosecutor, report=report).close()
+    summary = building.report_request(user=cast.coordinator, kind="operation_summary", operation=cast.operation)
+    building.report_build(summary.pk)
+    summary.refresh_from_db()
+    building.report_disclose(user=cast.coordinator, report=summary).close()
     findings.finding_delete(user=cast.de, finding=findings.suspect_log(user=cast.de, operation=cast.operation,
                                                                         alias="zqdetypo"))
     operation_close(user=cast.coordinator, operation=cast.operation)

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 import audit
-from audit import views
 from audit.models import AuditEvent
 from findings import services as findings
 from operations.models import Membership
+from oversight import views
 
 from .cast import add_member, make_user
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from findings import services as findings
-from findings.bulk import KNOWN, MAX_LINES, REFUSED, SAVED, bulk_log
 from findings.models import DetectedUrl, SocialAccount
+from intake.bulk import KNOWN, MAX_LINES, REFUSED, SAVED, bulk_log
 from operations.models import Operation
 
 from .cast import make_platform
@@ -135,7 +135,7 @@ def test_bulk_paste_can_link_every_line_to_a_case(client, cast):
 def test_a_batch_that_meets_a_concurrent_save_is_saved_line_by_line(cast, monkeypatch):
     from django.db import IntegrityError
 
-    import findings.bulk as bulk_module
+    import intake.bulk as bulk_module
 
     def collides(**kwargs):
         # Another analyst saved one of these URLs between our check and our insert.

@@ -3,8 +3,8 @@
 import pytest
 
 from findings import services as findings
-from findings.canonical import InvalidUrl, canonical_url
 from findings.models import DetectedUrl
+from identifiers.canonical import InvalidUrl, canonical_url
 
 
 @pytest.mark.parametrize("raw, scheme", [

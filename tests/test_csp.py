@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
-from operations import demo
+from demo import seeding as demo
 
 from .cast import browser_login
 from .conftest import ROOT

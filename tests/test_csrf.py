@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # Exempt from the CSRF check, each with its reason.
 EXEMPT = {
-    # The API's catch-all 404 (config/api.py, not_found): it answers "not found" to any method and changes nothing.
+    # The API's catch-all 404 (api/base.py, not_found): it answers "not found" to any method and changes nothing.
     "api/^.*$",
 }
 COUNTED = ["findings.Case", "findings.Suspect", "findings.PossibleVictim", "findings.DetectedUrl",

@@ -27,7 +27,7 @@ def jobs_in_process(monkeypatch):
 
 
 def url(name, cast, code=None):
-    return reverse(f"reports:{name}", args=[code or cast.operation.code])
+    return reverse(name, args=[code or cast.operation.code])
 
 
 @pytest.mark.parametrize("role", ["de", "fr", "prosecutor", "outsider"])

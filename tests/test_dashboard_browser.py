@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from config.celery import app as celery_app
 from findings import services as findings
-from reports import views
 from reports.services import snapshot_compile
+from reports.views import dashboard as views
 
 from .cast import browser_login, build_cast
 

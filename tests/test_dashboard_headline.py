@@ -23,13 +23,13 @@ def jobs_in_process(monkeypatch):
 
 
 def post(client, cast, figures, **extra):
-    return client.post(reverse("reports:dashboard_headline", args=[cast.operation.code]),
+    return client.post(reverse("dashboard_headline", args=[cast.operation.code]),
                        {"figure": figures, **extra})
 
 
 def shown(client, cast):
     snapshot_compile(operation=cast.operation)
-    html = client.get(reverse("reports:dashboard_live", args=[cast.operation.code])).content.decode()
+    html = client.get(reverse("dashboard_live", args=[cast.operation.code])).content.decode()
     return HEADLINE_KEYS.findall(html)
 
 
@@ -55,7 +55,7 @@ def test_the_coordinator_sets_the_headline_in_order_and_it_is_audited(client, ca
 def test_moving_adding_and_removing_post_the_whole_new_order(client, cast):
     client.force_login(cast.coordinator)
     post(client, cast, ["urls", "victims"])
-    page = client.get(reverse("reports:dashboard", args=[cast.operation.code])).content.decode()
+    page = client.get(reverse("dashboard", args=[cast.operation.code])).content.decode()
     # The "move down" form of the first entry carries the order with the two swapped.
     assert re.search(r'value="victims">\s*<input type="hidden" name="figure" value="urls"><button type="submit" '
                      r'aria-label="Move “URLs related to human trafficking detected” down"', page)

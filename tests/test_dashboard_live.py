@@ -27,12 +27,12 @@ def coordinator(client, cast):
 
 def get(client, name, cast, htmx=False):
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.get(reverse(f"reports:{name}", args=[cast.operation.code]), headers=headers).content.decode()
+    return client.get(reverse(name, args=[cast.operation.code]), headers=headers).content.decode()
 
 
 def test_the_page_polls_the_figures_and_the_activity(coordinator, cast):
     page = get(coordinator, "dashboard", cast)
-    live, activity = (reverse(f"reports:{n}", args=[cast.operation.code]) for n in ("dashboard_live",
+    live, activity = (reverse(n, args=[cast.operation.code]) for n in ("dashboard_live",
                                                                                      "dashboard_activity"))
     assert re.search(rf'id="live"[^>]*hx-get="{live}" hx-trigger="every \d+s" hx-swap="outerHTML"', page)
     assert re.search(rf'id="activity"[^>]*\s+hx-get="{activity}" hx-trigger="every \d+s"', page)
@@ -66,7 +66,7 @@ def test_a_closed_operation_keeps_its_last_figures_and_is_not_recompiled_by_poll
 def test_recompute_now_answers_htmx_with_the_fresh_figures(coordinator, cast):
     snapshot_compile(operation=cast.operation)
     cast.family_of(cast.fr)
-    response = coordinator.post(reverse("reports:dashboard_recompute", args=[cast.operation.code]),
+    response = coordinator.post(reverse("dashboard_recompute", args=[cast.operation.code]),
                                 headers={"HX-Request": "true"})
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="live"')

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
 
 from .cast import PNG
 

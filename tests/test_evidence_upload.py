@@ -123,7 +123,7 @@ def test_upload_without_csrf_token_is_refused(cast):
 def test_size_limit_stops_reading_the_upload_as_it_streams(settings):
     from django.core.files.uploadhandler import StopUpload
 
-    from findings.evidence import EvidenceSizeLimitHandler
+    from evidence.services import EvidenceSizeLimitHandler
 
     settings.EVIDENCE_MAX_BYTES = 100
     handler = EvidenceSizeLimitHandler()
@@ -137,7 +137,7 @@ def test_size_limit_stops_reading_the_upload_as_it_streams(settings):
 def test_size_limit_stops_at_the_first_chunk_when_the_body_is_far_too_large(settings):
     from django.core.files.uploadhandler import StopUpload
 
-    from findings.evidence import EvidenceSizeLimitHandler
+    from evidence.services import EvidenceSizeLimitHandler
 
     settings.EVIDENCE_MAX_BYTES = 100
     handler = EvidenceSizeLimitHandler()

@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import AuditEvent
 from findings import services as findings
-from findings.imports import import_findings
+from intake.imports import import_findings
 
 from .api_client import api_as, url
 

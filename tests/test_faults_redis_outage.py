@@ -6,7 +6,7 @@ import pytest
 
 from findings import services as findings
 from findings.models import Hit, Selector
-from findings.tasks import match_selectors_sweep
+from hits.tasks import match_selectors_sweep
 
 from . import services
 

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
-from findings.matching import match_pending
 from findings.models import Case, DetectedUrl, Evidence, Hit, PossibleVictim, Selector, SocialAccount, Suspect
+from hits.matching import match_pending
 from operations.models import Membership
 from platforms.models import PlatformCheck
 

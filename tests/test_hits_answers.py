@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from findings import services as findings
-from findings.hits import hit_decline, hit_share
-from findings.matching import match_pending
 from findings.models import Case, Hit
+from hits.matching import match_pending
+from hits.services import hit_decline, hit_share
 from operations.services import operation_close
 
 pytestmark = pytest.mark.django_db

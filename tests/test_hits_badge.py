@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from findings import services as findings
-from findings.matching import match_pending
+from hits.matching import match_pending
 
 pytestmark = pytest.mark.django_db
 

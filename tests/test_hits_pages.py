@@ -6,9 +6,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from findings import services as findings
-from findings.hits import hit_decline, hit_share
-from findings.matching import match_pending
 from findings.models import Hit
+from hits.matching import match_pending
+from hits.services import hit_decline, hit_share
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 
 from audit.models import AuditEvent
 from audit.trail import verify_chain
-from findings.imports import ImportRejected, import_findings
 from findings.models import DetectedUrl, PossibleVictim, SocialAccount, Suspect
+from intake.imports import ImportRejected, import_findings
 
 pytestmark = pytest.mark.django_db
 

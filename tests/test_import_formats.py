@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from findings.imports import ImportRejected, import_findings
 from findings.models import DetectedUrl, Suspect
+from intake.imports import ImportRejected, import_findings
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from findings.imports import import_findings
-from findings.matching import selectors_of, selectors_wanted
 from findings.models import DetectedUrl, Selector, SocialAccount, Suspect
+from findings.selector_rows import selectors_of, selectors_wanted
+from intake.imports import import_findings
 
 pytestmark = pytest.mark.django_db
 

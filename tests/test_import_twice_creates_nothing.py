@@ -2,8 +2,8 @@
 
 import pytest
 
-from findings.imports import import_findings
 from findings.models import DetectedUrl, PossibleVictim, SocialAccount, Suspect
+from intake.imports import import_findings
 
 pytestmark = pytest.mark.django_db
 

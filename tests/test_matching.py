@@ -4,14 +4,9 @@ import pytest
 
 from audit.models import AuditEvent
 from findings import services as findings
-from findings.matching import (
-    cross_border_links,
-    match_pending,
-    match_selectors,
-    selectors_refresh,
-    selectors_refresh_later_many,
-)
 from findings.models import Hit, Selector, Suspect
+from findings.selector_rows import selectors_refresh, selectors_refresh_later_many
+from hits.matching import cross_border_links, match_pending, match_selectors
 from operations.models import Membership
 
 from .cast import add_member, make_operation, make_platform

@@ -8,7 +8,7 @@ import pytest
 from config.celery import app
 from findings import services as findings
 from findings.models import Hit, Selector
-from findings.tasks import match_selectors, match_selectors_sweep
+from hits.tasks import match_selectors, match_selectors_sweep
 
 from .cast import build_cast
 
@@ -65,4 +65,4 @@ def test_running_the_job_twice_makes_no_second_hit(celery_worker):
 
 def test_the_sweep_is_on_the_beat_schedule():
     entry = app.conf.beat_schedule["match-unmatched-selectors"]
-    assert entry["task"] == "findings.match_selectors_sweep" and entry["schedule"] <= 60
+    assert entry["task"] == "hits.match_selectors_sweep" and entry["schedule"] <= 60

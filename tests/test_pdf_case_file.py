@@ -5,8 +5,8 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
 from reports import building
 from reports.models import Report
 

@@ -175,7 +175,7 @@ def test_a_report_whose_worker_dies_every_time_is_given_up_with_the_reason_and_c
         cast, no_enqueue, monkeypatch):
     report = summary_of(cast)
     sent = []
-    monkeypatch.setattr(tasks.build_report, "apply_async", lambda args, **kwargs: sent.append(args[0]))
+    monkeypatch.setattr(building, "send_now", lambda name, report_id, **kwargs: sent.append(report_id))
 
     def worker_dies_mid_build():
         claim = building._claim(report.pk, takeover=False)
@@ -215,7 +215,7 @@ def test_a_live_build_is_never_given_up_even_when_a_redelivered_job_finds_no_att
 @pytest.mark.django_db
 def test_the_sweep_sends_again_only_what_is_stuck(cast, no_enqueue, monkeypatch):
     sent = []
-    monkeypatch.setattr(tasks.build_report, "apply_async", lambda args, **kwargs: sent.append(args[0]))
+    monkeypatch.setattr(building, "send_now", lambda name, report_id, **kwargs: sent.append(report_id))
     now = timezone.now()
 
     def report_in(status, **fields):

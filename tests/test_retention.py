@@ -11,19 +11,21 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from api.models import IdempotencyKey
 from audit.models import AuditEvent
 from audit.trail import verify_chain
+from config.celery import app
 from findings import services as findings
-from findings.matching import match_pending
 from findings.models import Case, DetectedUrl, Evidence, Hit, PossibleVictim, Selector, SocialAccount, Suspect
-from findings.retention import erase_expired, operations_due
-from findings.tasks import erase_expired as erase_expired_task
-from operations.models import IdempotencyKey, Operation
+from hits.matching import match_pending
+from operations.models import Operation
 from operations.services import operation_close, operation_start
 from platforms.models import PlatformCheck
 from reports import building
 from reports.models import Report
 from reports.statistics import compile_figures
+from retention.services import erase_expired, operations_due
+from retention.tasks import erase_expired as erase_expired_task
 
 from .cast import make_operation
 from .markers import found_in, marked_family
@@ -89,8 +91,8 @@ def test_the_published_figures_are_identical_before_and_after_the_erasure(cast, 
     assert compile_figures(cast.operation) == before
     # The dashboard (and "recompute now") read the frozen figures too.
     client.force_login(cast.coordinator)
-    client.post(reverse("reports:dashboard_recompute", args=[cast.operation.code]))
-    html = client.get(reverse("reports:dashboard", args=[cast.operation.code])).content.decode()
+    client.post(reverse("dashboard_recompute", args=[cast.operation.code]))
+    html = client.get(reverse("dashboard", args=[cast.operation.code])).content.decode()
     assert "potential victims of human trafficking identified" in html
     assert compile_figures(cast.operation) == before
 
@@ -208,8 +210,7 @@ def test_the_beat_task_erases_and_expired_idempotency_keys_go_too(cast, ended):
 
 
 def test_the_beat_runs_the_erasure_every_hour():
-    from config.celery import app
-
     app.loader.import_default_modules()
     entry = app.conf.beat_schedule["erase-expired-personal-data"]
-    assert (entry["task"], entry["schedule"]) == ("findings.erase_expired", 3600.0)
+    assert (entry["task"], entry["schedule"]) == ("retention.erase_expired", 3600.0)
+    assert app.tasks[entry["task"]].name == erase_expired_task.name

@@ -8,8 +8,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from accounts import two_factor
+from demo import seeding as demo
 from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
-from operations import demo, two_factor
 from operations.models import Membership, Operation
 from platforms.models import PlatformCheck
 

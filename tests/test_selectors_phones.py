@@ -2,7 +2,7 @@
 
 import pytest
 
-from findings.selectors import PHONE, Found, phone_e164, phone_region, selectors_in_text
+from identifiers.extraction import PHONE, Found, phone_e164, phone_region, selectors_in_text
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from findings.selectors import EMAIL, HANDLE, PHONE, URL, URL_HOST, Found, handle_selector, selectors_in_text
+from identifiers.extraction import EMAIL, HANDLE, PHONE, URL, URL_HOST, Found, handle_selector, selectors_in_text
 
 
 def test_an_email_address_is_stored_in_lower_case_also_when_defanged():

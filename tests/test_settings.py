@@ -33,6 +33,15 @@ def test_database_and_redis_urls_select_postgresql_and_celery_on_redis():
     assert "embedded mode" not in result.stderr
 
 
+def test_a_database_without_redis_is_told_jobs_need_a_broker_not_run_inline():
+    # Jobs run in-process only in the embedded shape: a developer's PostgreSQL without Redis is refused
+    # at start-up with what to set, instead of silently running every job inside the request.
+    result = run_settings(DATABASE_URL="postgres://u@127.0.0.1:5/x")
+    assert result.returncode != 0
+    assert "DATABASE_URL is set but REDIS_URL is not" in result.stderr
+    assert "embedded" in result.stderr
+
+
 def test_production_refuses_the_default_secret_key():
     result = run_settings(ACTIONDAY_ENV="production", DATABASE_URL="postgres://u@h/x", REDIS_URL="redis://h/0")
     assert result.returncode != 0

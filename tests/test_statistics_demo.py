@@ -1,6 +1,6 @@
 """The demo operation's figures are the numbers its seed data was built to produce.
 
-Worked out by hand from operations/demo.py: 16 platforms on the four teams' checklists (the
+Worked out by hand from demo/seeding.py: 16 platforms on the four teams' checklists (the
 escort directory checked by DE and FR counts once), 10 of them finished, 7 with indications;
 9 URL rows of which one (the Berlin advert) was logged by DE and FR; 8 victims, one of them a
 minor; 4 suspects; 4 cases, 2 referred (DE's, and RO's which went on to an investigation).
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from operations import demo
+from demo import seeding as demo
 from operations.models import Operation
 from reports.statistics import compile_figures
 

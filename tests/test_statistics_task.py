@@ -6,6 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from config.celery import app
 from findings import services as findings
 from operations.models import Operation
 from reports.models import StatisticsSnapshot
@@ -39,7 +40,7 @@ def test_worker_stores_a_snapshot_and_the_dashboard_shows_the_new_one(celery_wor
     assert first.figures["totals"]["urls"] == 1
 
     client.force_login(cast.coordinator)
-    live = reverse("reports:dashboard_live", args=[cast.operation.code])
+    live = reverse("dashboard_live", args=[cast.operation.code])
     assert headline_numbers(client.get(live).content.decode())["urls"] == "1"
 
     findings.url_log(user=cast.fr, operation=cast.operation, raw_url="https://escortguide.example/b")
@@ -56,7 +57,7 @@ def test_recompute_now_is_sent_on_commit_and_run_by_the_worker(celery_worker, cl
     compile_statistics.delay(cast.operation.pk).get(timeout=30)
     findings.url_log(user=cast.de, operation=cast.operation, raw_url="https://escortguide.example/new")
 
-    response = client.post(reverse("reports:dashboard_recompute", args=[cast.operation.code]))
+    response = client.post(reverse("dashboard_recompute", args=[cast.operation.code]))
     assert response.status_code == 302
 
     newest = wait_for(
@@ -109,9 +110,7 @@ def test_a_deleted_operation_is_not_an_error():
     assert compile_statistics(987654) is None
 
 
-def test_the_beat_sweeps_active_operations_every_minute(settings):
-    from config.celery import app
-
-    entry = settings.CELERY_BEAT_SCHEDULE["compile-statistics-of-active-operations"]
+def test_the_beat_sweeps_active_operations_every_minute():
+    entry = app.conf.beat_schedule["compile-statistics-of-active-operations"]
     assert entry["schedule"] == 60
     assert app.tasks[entry["task"]].name == compile_statistics_of_active_operations.name

@@ -6,9 +6,9 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from config.api_defaults import may_have_token
+from accounts import two_factor
+from api.auth import may_have_token
 from findings.models import DetectedUrl
-from operations import two_factor
 
 from .api_client import api_as, url
 from .cast import PASSWORD, make_user, password_only_login, totp_code
@@ -107,7 +107,7 @@ def test_the_api_opened_in_a_browser_sends_it_to_verification_too(cast):
 
 def test_the_api_refuses_an_unverified_session_even_without_the_middleware(cast, settings):
     # Belt and braces: the API's own session authentication asks for the second factor too.
-    enforcing = "operations.auth_middleware.SecondFactorRequiredMiddleware"
+    enforcing = "accounts.middleware.SecondFactorRequiredMiddleware"
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != enforcing]
     cast.family_of(cast.de)
     client = Client()

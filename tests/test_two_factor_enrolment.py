@@ -11,7 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from operations import two_factor
+from accounts import two_factor
 
 from .cast import make_user, password_only_login, totp_code
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from operations import two_factor
+from accounts import two_factor
 
 from .cast import password_only_login, totp_code
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from evidence.services import evidence_attach
 from findings import services as findings
-from findings.evidence import evidence_attach
 
 from .cast import PNG
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import json
 from django.core.management import call_command
-from operations import demo
+from demo import seeding as demo
 from operations.models import Membership
 from findings.workspace import KINDS, Cursor, Filters, workspace_feed
 

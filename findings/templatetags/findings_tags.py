@@ -2,8 +2,8 @@
 
 from django import template
 
-from findings.canonical import defang as _defang
-from findings.canonical import refang
+from identifiers.canonical import defang as _defang
+from identifiers.canonical import refang
 from operations.access import may_log_in
 
 register = template.Library()

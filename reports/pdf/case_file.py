@@ -3,19 +3,18 @@
 Everything is read through ``visible_to(requester)``: the file holds what the person who asked
 may see, nothing more. Victims appear by pseudonymous code only (their notes are left out); URLs
 are printed defanged; each evidence file with its SHA-256, capture time and who captured it; the
-timeline is the case's audit trail (the case, what hangs off it, and the reports made of it).
+timeline is the case's audit trail (the case and what hangs off it, downloads of its case file included).
 """
 
 from collections import Counter
 
-from django.db.models import Q
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from audit.models import AuditEvent
-from findings.canonical import defang
-from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
-from findings.services import case_shares
+from findings.case_reader import CaseAsSeen, read_case
+from findings.models import Case
+from identifiers.canonical import defang
 from operations.countries import country_name
 
 from .common import (
@@ -33,95 +32,31 @@ from .style import FONT, FONT_MONO, ZEBRA, fmt_time, para
 from .tables import data_table, facts_table, list_table, wrap_text
 
 ACTION_LABELS = dict(AuditEvent.Action.choices)
-OBJECT_LABELS = {
-    "findings.case": "Case",
-    "findings.suspect": "Suspect",
-    "findings.possiblevictim": "Victim",
-    "findings.detectedurl": "URL",
-    "findings.socialaccount": "Account",
-    "findings.evidence": "Evidence",
-    "reports.report": "Report",
-}
 
 
 class CaseNotVisible(Exception):
     """The requester can no longer see the case (a share was withdrawn after the request)."""
 
 
-def read(user, report) -> dict:
-    """Everything the case file prints, read through the access rule."""
+def read(user, report) -> CaseAsSeen:
+    """Everything the case file prints: the case as the requester sees it (``findings.case_reader``),
+    the same reader the case page and the JSON bundle use."""
     case = (
         Case.objects.visible_to(user).filter(pk=report.case_id).select_related("created_by", "operation").first()
     )
     if case is None:
         raise CaseNotVisible("The requester can no longer see this case (was a share withdrawn?).")
-    data = {
-        "case": case,
-        "indicators": list(case.indicators.order_by("name")),
-        "focus_tags": [tag.name for tag in case.focus_tags.all()],
-        "suspects": list(Suspect.objects.visible_to(user).filter(case=case).order_by("alias", "pk")),
-        "victims": list(
-            PossibleVictim.objects.visible_to(user).filter(case=case).select_related("duplicate_of").order_by("code")
-        ),
-        "urls": list(
-            DetectedUrl.objects.visible_to(user).filter(case=case).select_related("platform")
-            .prefetch_related("indicators").order_by("created_at", "pk")
-        ),
-        "accounts": list(
-            SocialAccount.objects.visible_to(user).filter(case=case).select_related("platform")
-            .order_by("platform__name", "handle")
-        ),
-        "evidence": list(Evidence.objects.visible_to(user).filter(case=case).order_by("captured_at", "pk")),
-        "shares": case_shares(case),
-    }
-    data["timeline"] = _timeline(case, data, report)
-    return data
-
-
-def _timeline(case, data, report) -> list[AuditEvent]:
-    """The audit events of the case, of what hangs off it (as far as the reader sees it) and of its reports."""
-    from reports.models import Report
-
-    wanted = {
-        "findings.case": [str(case.pk)],
-        "findings.suspect": [str(s.pk) for s in data["suspects"]],
-        "findings.possiblevictim": [str(v.pk) for v in data["victims"]],
-        "findings.detectedurl": [str(u.pk) for u in data["urls"]],
-        "findings.socialaccount": [str(a.pk) for a in data["accounts"]],
-        "findings.evidence": [str(e.pk) for e in data["evidence"]],
-        "reports.report": [str(pk) for pk in Report.objects.filter(case=case).values_list("pk", flat=True)],
-    }
-    query = Q()
-    for object_type, ids in wanted.items():
-        if ids:
-            query |= Q(object_type=object_type, object_id__in=ids)
-    return list(AuditEvent.objects.filter(query).order_by("seq"))
-
-
-def record_labels(data) -> dict:
-    """(object_type, object_id) -> how the timeline names the record."""
-    labels = {("findings.case", str(data["case"].pk)): f"Case {data['case'].reference}"}
-    for s in data["suspects"]:
-        labels["findings.suspect", str(s.pk)] = f"Suspect {s.alias}"
-    for v in data["victims"]:
-        labels["findings.possiblevictim", str(v.pk)] = f"Victim {v.code}"
-    for number, u in enumerate(data["urls"], start=1):
-        labels["findings.detectedurl", str(u.pk)] = f"URL {number}"
-    for a in data["accounts"]:
-        labels["findings.socialaccount", str(a.pk)] = f"Account @{a.handle}"
-    for number, e in enumerate(data["evidence"], start=1):
-        labels["findings.evidence", str(e.pk)] = f"Evidence E{number}"
-    return labels
+    return read_case(user=user, case=case)
 
 
 def handling_of(data) -> Handling:
-    case = data["case"]
+    case = data.case
     return Handling.of_cases([(case.reference, case.handling_code, case.handling_restrictions)])
 
 
 def build(doc, *, meta: ReportMeta, data: dict) -> None:
     """Lay the case file out into ``doc`` (a ReportDocument)."""
-    case = data["case"]
+    case = data.case
     people = People(case.operation)
     story = cover(
         meta,
@@ -137,13 +72,13 @@ def build(doc, *, meta: ReportMeta, data: dict) -> None:
     )
     story += handling_section(1, meta.handling, what="case file")
     story += _case_data(2, case, data, people)
-    story += _suspects(3, data["suspects"])
-    story += _victims(4, data["victims"])
-    story += _urls(5, data["urls"])
-    story += _accounts(6, data["accounts"])
+    story += _suspects(3, data.suspects)
+    story += _victims(4, data.victims)
+    story += _urls(5, data.urls)
+    story += _accounts(6, data.accounts)
     story += _indicators(7, data)
-    story += _evidence(8, data["evidence"], people)
-    story += _shares(9, data["shares"], people)
+    story += _evidence(8, data.evidence, people)
+    story += _shares(9, data.shares, people)
     story += _timeline_section(10, data, people)
     story += closing_block(meta)
     doc.render(story)
@@ -167,7 +102,7 @@ def _case_data(number, case, data, people) -> list:
         ("Logged by", people.with_affiliation(case.created_by_id)),
         ("Logged at", fmt_time(case.created_at)),
         ("Last changed", f"{fmt_time(case.updated_at)} (version {case.version})"),
-        ("Focus", ", ".join(data["focus_tags"]) or "—"),
+        ("Focus", ", ".join(data.focus_tags) or "—"),
         ("Summary", case.summary or "—"),
     ]
     return [*section(number, "Case data and grading"), facts_table(facts)]
@@ -256,11 +191,11 @@ def _accounts(number, accounts) -> list:
 
 def _indicators(number, data) -> list:
     out = section(number, "Indicators observed")
-    on_urls = Counter(i for u in data["urls"] for i in u.indicators.all())
-    indicators = list(dict.fromkeys([*data["indicators"], *on_urls]))
+    on_urls = Counter(i for u in data.urls for i in u.indicators.all())
+    indicators = list(dict.fromkeys([*data.indicators, *on_urls]))
     if not indicators:
         return [*out, empty("No indicator is recorded on this case or its URLs.")]
-    case_set = set(data["indicators"])
+    case_set = set(data.indicators)
     rows = [
         [
             wrap_text(i.name, 60 * mm),
@@ -325,26 +260,24 @@ def _shares(number, shares, people) -> list:
 
 
 def _timeline_section(number, data, people) -> list:
-    events = data["timeline"]
+    events = data.timeline
     out = section(number, f"Timeline ({len(events)} events)")
     if not events:
         return [*out, empty("No audit event is recorded for this case.")]
     out.append(para("From the audit trail: every collection, change, combination, disclosure and consultation "
-                    "recorded for this case, what hangs off it and the reports made of it, oldest first. "
-                    "Sequence numbers are those of the hash-chained trail (manage.py verify_audit).", "small"))
-    labels = record_labels(data)
+                    "recorded for this case and what hangs off it (downloads of its case file included), oldest "
+                    "first. Sequence numbers are those of the hash-chained trail (manage.py verify_audit).", "small"))
     rows = []
     names: dict = {}
     for e in events:
         if e.actor_id not in names:
             names[e.actor_id] = people.name(e.actor_id, e.actor_name) if e.actor_id else (e.actor_name or "system")
-        record = labels.get((e.object_type, e.object_id)) or f"{OBJECT_LABELS.get(e.object_type, e.object_type)}"
         rows.append([
             str(e.seq),
             fmt_time(e.at)[:19],
             names[e.actor_id],
             ACTION_LABELS.get(e.action, e.action),
-            record,
+            e.record,
             e.summary,
         ])
     widths = [11, 33, 31, 19, 32, 48]
@@ -353,6 +286,6 @@ def _timeline_section(number, data, people) -> list:
 
 
 def expected_pages(data) -> int:
-    rows = len(data["urls"]) + 2 * len(data["evidence"]) + len(data["timeline"]) + len(data["suspects"])
+    rows = len(data.urls) + 2 * len(data.evidence) + len(data.timeline) + len(data.suspects)
     return 2 + rows // 40
 

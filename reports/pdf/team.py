@@ -7,8 +7,8 @@ URLs defanged. The marking is that of the team's most restrictive case.
 
 from django.db.models import Count
 
-from findings.canonical import defang
 from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+from identifiers.canonical import defang
 from operations.countries import country_name
 from operations.models import Membership
 from platforms.models import PlatformCheck

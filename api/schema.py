@@ -1,0 +1,68 @@
+"""How the API documents what every endpoint shares: the error answers, the Idempotency-Key header,
+readable operation ids, and our session authentication (drf-spectacular)."""
+
+from drf_spectacular import authentication
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.permissions import SAFE_METHODS
+
+from .base import ErrorSerializer
+
+_ERROR_DESCRIPTIONS = {
+    "400": "The request is not valid: `fields` says what is wrong with which input (or query parameter).",
+    "401": "No credentials, or credentials that are not valid (`Authorization: Token <key>`).",
+    "403": "Authenticated, but not allowed to do this (the operation is read-only, the record is another "
+    "team's, prosecutors never write, or the CSRF token of a session is missing).",
+    "404": "No such record — or one the user may not see: both get the same answer.",
+    "422": "This Idempotency-Key was already used for a different request.",
+}
+
+
+class SessionScheme(authentication.SessionScheme):
+    """Our session authentication (it also requires the second factor) is documented as a session cookie."""
+
+    target_class = "api.auth.SessionAuthentication"
+
+
+_STANDARD_ACTIONS = {"list", "retrieve", "create", "update", "partial_update", "destroy", None}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Documents what every endpoint shares: the error answers and the Idempotency-Key header."""
+
+    def get_operation_id(self):
+        # An action reads as what it does: cases_refer, platform_checks_finish, urls_export.
+        operation_id = super().get_operation_id()
+        if getattr(self.view, "action", None) not in _STANDARD_ACTIONS:
+            operation_id = operation_id.removesuffix("_create").removesuffix("_retrieve")
+        return operation_id
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST" and getattr(self.view, "honours_idempotency_key", False):
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Any unique string (a UUID) of at most 255 characters. A retry with the same "
+                    "key gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing.",
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["401", "403"]
+        if self.method not in SAFE_METHODS or self._get_filter_parameters() or self._get_pagination_parameters():
+            codes.append("400")
+        if "{" in self.path:
+            codes.append("404")
+        if self.method == "POST" and getattr(self.view, "honours_idempotency_key", False):
+            codes.append("422")
+        for code in codes:
+            if code not in responses:
+                response = OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses

@@ -1,0 +1,124 @@
+"""A case as one user sees it: the one reader of a case and what hangs off it.
+
+The case page, the JSON bundle (API) and the prosecutor's case file (PDF) all call ``read_case``,
+so the three show the same records, the same shares and the same history. Everything is read
+through ``visible_to(user)``: a suspect of the case that the reader may not see is not in it, and
+neither is its history.
+
+The timeline is the audit trail of the case and of what hangs off it as the reader sees it —
+collections, changes, links, shares, consultations and disclosures (a case file downloaded is a
+disclosure of the case), oldest first. An event's words may name a case by its reference ("linked
+to case C-7KQ2MXPA" when a record moved between cases): a case the reader may not see is named
+"another case" instead, so a history never tells of a case the rule keeps hidden.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from audit.models import AuditEvent
+
+from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+from .services import case_shares
+
+_CASE_REFERENCE = re.compile(r"\bC-[23456789A-HJ-NP-Z]{8}\b")
+HIDDEN_CASE = "another case"
+
+
+@dataclass
+class TimelineEntry:
+    """One event of a case's history, in the words the reader may see."""
+
+    seq: int | None
+    at: object
+    actor_id: int | None
+    actor_name: str
+    team: str
+    action: str
+    object_type: str
+    object_id: str
+    record: str  # how the history names the record: "Case C-…", "Suspect Marko", "URL 3", "Evidence E2"
+    summary: str
+
+
+@dataclass
+class CaseAsSeen:
+    case: Case
+    indicators: list = field(default_factory=list)
+    focus_tags: list[str] = field(default_factory=list)
+    suspects: list = field(default_factory=list)
+    victims: list = field(default_factory=list)
+    urls: list = field(default_factory=list)
+    accounts: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    shares: dict = field(default_factory=dict)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def records(self) -> dict:
+        """Every record of the case by its audit name: {(object_type, object_id): label}."""
+        labels = {(Case._meta.label_lower, str(self.case.pk)): f"Case {self.case.reference}"}
+        for s in self.suspects:
+            labels[Suspect._meta.label_lower, str(s.pk)] = f"Suspect {s.alias}"
+        for v in self.victims:
+            labels[PossibleVictim._meta.label_lower, str(v.pk)] = f"Possible victim {v.code}"
+        for number, u in enumerate(self.urls, start=1):
+            labels[DetectedUrl._meta.label_lower, str(u.pk)] = f"URL {number}"
+        for a in self.accounts:
+            labels[SocialAccount._meta.label_lower, str(a.pk)] = f"Account @{a.handle}"
+        for number, e in enumerate(self.evidence, start=1):
+            labels[Evidence._meta.label_lower, str(e.pk)] = f"Evidence E{number}"
+        return labels
+
+
+def read_case(*, user, case: Case) -> CaseAsSeen:
+    """The case and everything hanging off it that ``user`` may see, with its shares and history.
+
+    The caller has found ``case`` through ``Case.objects.visible_to(user)``.
+    """
+    seen = CaseAsSeen(
+        case=case,
+        indicators=list(case.indicators.order_by("name")),
+        focus_tags=[tag.name for tag in case.focus_tags.order_by("name")],
+        suspects=list(Suspect.objects.visible_to(user).filter(case=case).order_by("alias", "pk")),
+        victims=list(PossibleVictim.objects.visible_to(user).filter(case=case).order_by("code", "pk")),
+        urls=list(
+            DetectedUrl.objects.visible_to(user).filter(case=case).select_related("platform")
+            .prefetch_related("indicators").order_by("created_at", "pk")
+        ),
+        accounts=list(
+            SocialAccount.objects.visible_to(user).filter(case=case).select_related("platform")
+            .order_by("platform__name", "handle", "pk")
+        ),
+        evidence=list(
+            Evidence.objects.visible_to(user).filter(case=case).select_related("captured_by")
+            .order_by("captured_at", "pk")
+        ),
+        shares=case_shares(case),
+    )
+    seen.timeline = _timeline(user, seen)
+    return seen
+
+
+def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
+    labels = seen.records
+    wanted: dict[str, list[str]] = {}
+    for object_type, object_id in labels:
+        wanted.setdefault(object_type, []).append(object_id)
+    query = Q(pk__in=[])
+    for object_type, ids in wanted.items():
+        query |= Q(object_type=object_type, object_id__in=ids)
+    events = list(AuditEvent.objects.filter(query).order_by("seq", "pk"))
+    named = {match for event in events for match in _CASE_REFERENCE.findall(event.summary)}
+    visible = set(Case.objects.visible_to(user).filter(reference__in=named).values_list("reference", flat=True))
+    hidden = named - visible
+    return [
+        TimelineEntry(
+            seq=event.seq, at=event.at, actor_id=event.actor_id, actor_name=event.actor_name or "system",
+            team=event.team, action=event.action, object_type=event.object_type, object_id=event.object_id,
+            record=labels[event.object_type, event.object_id],
+            summary=_CASE_REFERENCE.sub(lambda m: HIDDEN_CASE if m.group(0) in hidden else m.group(0), event.summary),
+        )
+        for event in events
+    ]

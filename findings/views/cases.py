@@ -1,0 +1,93 @@
+"""A case's page: what hangs off it as the reader sees it, its shares and its history."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.consultation import record_consultation
+from operations.desk import desk_for, error_messages, login_required_keep_form, refuse
+from operations.models import Membership
+
+from .. import services
+from ..case_reader import read_case
+from ..forms import EvidenceForm, ShareForm
+from ..workspace import operation_teams
+from .records import actions_context, case_or_404
+
+# The page shows the newest events of the history; the case file (PDF) prints all of them.
+TIMELINE_ON_PAGE = 200
+
+
+def render_case_page(request, desk, case, evidence_form=None, share_form=None, status=200):
+    user = request.user
+    seen = read_case(user=user, case=case)
+    shares = seen.shares
+    context = actions_context(request, desk, "case", case)
+    newest_first = seen.timeline[::-1]
+    context.update(
+        suspects=seen.suspects, victims=seen.victims, urls=seen.urls, accounts=seen.accounts, evidence=seen.evidence,
+        focus_tags=seen.focus_tags, shares=shares, timeline=newest_first[:TIMELINE_ON_PAGE],
+        timeline_older=max(0, len(newest_first) - TIMELINE_ON_PAGE),
+        evidence_form=evidence_form or EvidenceForm(user=user, operation=desk.operation),
+        max_mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+    )
+    if context["can_change"]:
+        teams = [t for t in operation_teams(desk.operation) if t != case.team and t not in shares["teams"]]
+        shared_with = {p.pk for p in shares["prosecutors"]}
+        prosecutors = [
+            m.user for m in Membership.objects.filter(operation=desk.operation, role=Membership.Role.PROSECUTOR)
+            .select_related("user").order_by("user__username") if m.user_id not in shared_with
+        ]
+        context["share_form"] = share_form or ShareForm(user=user, operation=desk.operation, teams=teams,
+                                                        prosecutors=prosecutors)
+    return render(request, "findings/case.html", context, status=status)
+
+
+@login_required_keep_form
+@require_GET
+def case_detail(request, code, reference):
+    desk = desk_for(request, code)
+    case = case_or_404(request, desk, reference)
+    record_consultation(user=request.user, obj=case, summary="case page viewed")
+    return render_case_page(request, desk, case)
+
+
+@login_required_keep_form
+@require_POST
+def case_share(request, code, reference):
+    """Share the case with a country team or a named prosecutor, or withdraw a share."""
+    desk = desk_for(request, code)
+    case = case_or_404(request, desk, reference)
+    if not desk.can_log:
+        return refuse(request, desk, desk.read_only_reason)
+    team = request.POST.get("team", "").strip().upper()
+    prosecutor_id = request.POST.get("prosecutor", "").strip()
+    withdraw = request.POST.get("withdraw") == "1"
+    try:
+        if team:
+            if withdraw:
+                services.case_unshare_with_team(user=request.user, case=case, team=team)
+                messages.success(request, f"Case {case.reference} is no longer shared with team {team}.")
+            else:
+                services.case_share_with_team(user=request.user, case=case, team=team)
+                messages.success(request, f"Case {case.reference} is now shared with team {team}.")
+        elif prosecutor_id.isdigit():
+            prosecutor = get_user_model().objects.filter(pk=int(prosecutor_id)).first()
+            if prosecutor is None:
+                raise ValidationError("No such prosecutor.")
+            if withdraw:
+                services.case_unshare_with_prosecutor(user=request.user, case=case, prosecutor=prosecutor)
+                messages.success(request, f"Case {case.reference} is no longer shared with {prosecutor}.")
+            else:
+                services.case_share_with_prosecutor(user=request.user, case=case, prosecutor=prosecutor)
+                messages.success(request, f"Case {case.reference} is now shared with {prosecutor}.")
+        else:
+            raise ValidationError("Choose a team or a prosecutor to share the case with.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        return refuse(request, desk, error_messages(exc)[0])
+    return redirect("case_detail", code=code, reference=case.reference)
