@@ -71,6 +71,9 @@ DEFAULT_SCROLL_LIMIT_PX = 20_000
 QUIET_S = 0.6
 SETTLE_AFTER_LOAD_S = 5.0
 SCROLL_PAUSE_MS = 250
+# How a navigation fails when _route or the egress guard refused it.
+REFUSAL_ERRORS = ("ERR_BLOCKED_BY_CLIENT", "ERR_SOCKS_CONNECTION_FAILED", "ERR_PROXY_CONNECTION_FAILED",
+                  "ERR_TUNNEL_CONNECTION_FAILED")
 
 SCREENSHOT, HTML, MHTML = "screenshot.png", "page.html", "page.mhtml"
 WARC, MANIFEST = "capture.warc.gz", "manifest.json"
@@ -421,6 +424,8 @@ class _CaptureRun:
                                    self.details()) from None
             if self.killed:
                 raise
+            if "net::ERR_" in message and not any(code in message for code in REFUSAL_ERRORS):
+                raise CaptureError(f"the page could not be loaded: {message}", self.details()) from None
             raise CaptureError(self._no_document_reason(message), self.details()) from None
 
     def _settle(self, until: float) -> None:

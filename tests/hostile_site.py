@@ -16,6 +16,8 @@ import datetime
 import html
 import http.server
 import ipaddress
+import selectors
+import socket
 import ssl
 import struct
 import threading
@@ -323,3 +325,52 @@ def self_signed_certificate(folder: Path, *, common_name: str = "hostile.test") 
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return certificate, cert_file, key_file
+
+
+class ConnectProxy:
+    """A plain HTTP proxy that only tunnels (CONNECT), standing in for the worker's egress proxy.
+
+    ``targets`` lists the host:port of every tunnel asked for.
+    """
+
+    def __init__(self):
+        self.targets: list[str] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_CONNECT(self):
+                proxy.targets.append(self.path)
+                host, port = self.path.rsplit(":", 1)
+                try:
+                    upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+                except OSError:
+                    self.send_error(502)
+                    return
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                self.wfile.flush()
+                with upstream, selectors.DefaultSelector() as selector:
+                    selector.register(self.connection, selectors.EVENT_READ, upstream)
+                    selector.register(upstream, selectors.EVENT_READ, self.connection)
+                    while not proxy.stopping.is_set():
+                        for key, _ in selector.select(timeout=0.5):
+                            data = key.fileobj.recv(65536)
+                            if not data:
+                                return
+                            key.data.sendall(data)
+
+        self.stopping = threading.Event()
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
