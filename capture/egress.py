@@ -87,7 +87,9 @@ class EgressGuard:
         self.port = self._server.server_address[1]
         # The guard itself is not a destination, whatever allow_private says.
         self.policy.forbid(f"127.0.0.1:{self.port}")
-        self._thread = threading.Thread(target=self._server.serve_forever, name="capture-guard", daemon=True)
+        # A short poll: stop() waits for it, once per capture.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="capture-guard", daemon=True)
 
     @property
     def proxy_url(self) -> str:

@@ -179,7 +179,12 @@ class Capturer:
             progress("failed", str(refusal))
             raise CaptureRefused(str(refusal)) from None
 
-        browser = self._ready_browser()
+        try:
+            browser = self._ready_browser()
+        except PlaywrightError as error:
+            self._close_browser()
+            progress("failed", f"the browser could not be started: {_first_line(error)}")
+            raise CaptureError(f"the browser could not be started: {_first_line(error)}") from None
         run = _CaptureRun(url=url, out_dir=out_dir, browser=browser, browser_version=browser.version,
                           user_agent=self._user_agent, egress=egress, policy=policy, time_limit=time_limit,
                           size_limit=size_limit, scroll_limit_px=scroll_limit_px,
@@ -341,7 +346,8 @@ class _CaptureRun:
         self._settle(self.load_deadline - scroll_share)
         self.phase = "scrolling the page"
         scroll = self._scroll()
-        self._settle(min(self.load_deadline, time.monotonic() + 3))
+        if scroll["steps"]:
+            self._settle(min(self.load_deadline, time.monotonic() + 3))  # what scrolling brought in
         load_complete = self.loaded
 
         self.phase = "saving the page"
