@@ -130,26 +130,34 @@ def capture_page(url: str, *, out_dir, **options) -> CaptureResult:
 
 
 class Capturer:
-    """One Chromium, reused by captures that follow one another (one capture at a time)."""
+    """One Chromium, reused by captures that follow one another (one capture at a time).
 
-    def __init__(self, *, executable_path: str = CHROMIUM, restart_every: int = 50):
+    ``browser_type``: a Playwright ``BrowserType`` to launch Chromium with, for a caller that
+    already runs Playwright's sync API in this thread (a second one cannot start there);
+    by default the Capturer starts Playwright itself.
+    """
+
+    def __init__(self, *, executable_path: str = CHROMIUM, restart_every: int = 50, browser_type=None):
         self.executable_path = executable_path
         self.restart_every = restart_every
+        self._browser_type = browser_type
         self._playwright_manager = None
-        self._playwright = None
         self._browser = None
         self._browser_pid = None
         self._user_agent = None
         self._captures_on_browser = 0
 
     def __enter__(self) -> "Capturer":
-        self._playwright_manager = sync_playwright()
-        self._playwright = self._playwright_manager.start()
+        if self._browser_type is None:
+            self._playwright_manager = sync_playwright()
+            self._browser_type = self._playwright_manager.start().chromium
         return self
 
     def __exit__(self, *exc) -> None:
         self._close_browser()
-        self._playwright_manager.__exit__(*exc)
+        if self._playwright_manager is not None:
+            self._playwright_manager.__exit__(*exc)
+            self._playwright_manager = self._browser_type = None
 
     def capture(self, url: str, *, out_dir, proxy: str | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
                 size_limit: int = DEFAULT_SIZE_LIMIT, scroll_limit_px: int = DEFAULT_SCROLL_LIMIT_PX,
@@ -216,7 +224,7 @@ class Capturer:
                                           or self._captures_on_browser >= self.restart_every):
             self._close_browser()
         if self._browser is None:
-            self._browser = self._playwright.chromium.launch(
+            self._browser = self._browser_type.launch(
                 executable_path=self.executable_path, args=CHROMIUM_ARGS, headless=True)
             session = self._browser.new_browser_cdp_session()
             processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
