@@ -213,6 +213,12 @@ class Capturer:
                       else f"the browser failed while {run.phase}: {_first_line(error)}")
             progress("failed", reason)
             raise CaptureError(reason, run.details()) from None
+        except Exception as error:
+            # A fault of ours (a full disk, a bug): no half capture is left, and the caller
+            # sees the real exception.
+            self._after_failure(out_dir, run)
+            progress("failed", f"the capture failed: {_first_line(error)}")
+            raise
         finally:
             watchdog.cancel()
             run.guard.stop()
