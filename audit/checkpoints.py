@@ -88,7 +88,7 @@ def _decode_key(text: str, what: str) -> bytes:
 
 def key_is_derived() -> bool:
     """Whether checkpoints are signed with the stand-in key derived from SECRET_KEY (not for production)."""
-    return not settings.AUDIT_CHECKPOINT_KEY
+    return not settings.AUDIT_CHECKPOINT_KEY and not settings.PRODUCTION
 
 
 def signing_key() -> Ed25519PrivateKey:
