@@ -15,6 +15,10 @@ transaction for ``--seconds`` (what every page view does through ``record_consul
   sequencer fell behind (events waiting, and the oldest one's age) and how long it took to drain
   after the writers stopped, then checks the whole trail with ``verify_trail``.
 
+Each scenario runs twice: through the application's own code (``--driver orm``: Django, as a page
+view appends), and as the same SQL sent straight through psycopg2 (``sql``), which shows what the
+database and the locking scheme allow once Python's own CPU cost is out of the way.
+
 Prints a table and writes it, with the machine's details and how much CPU the rest of the machine
 used meanwhile, to ``benchmarks/results/audit-appends-<time>.json``.
 """
@@ -127,7 +131,9 @@ def _append_old(cursor, event):
          event.summary, event.justification, event.prev_hash, event.hash])
 
 
-def _writer(scheme, start, seconds, number):
+def _writer(scheme, driver, start, seconds, number):
+    import psycopg2
+    from django.conf import settings
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -135,25 +141,42 @@ def _writer(scheme, start, seconds, number):
     from audit.models import AuditEvent
 
     connection.close()  # a connection of its own, not the parent's
+    db = settings.DATABASES["default"]
+    raw = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"])
+    cursor = raw.cursor()
     latencies = []
     while time.time() < start:
         time.sleep(0.001)
     n = 0
     while time.time() < start + seconds:
         began = time.perf_counter()
-        with transaction.atomic():  # one event per transaction, as record_consultation commits a page view's
+        event = AuditEvent(at=timezone.now(), actor_name="bench", team="DE", action="consult",
+                           object_type="findings.case", object_id=f"{number}:{n}", summary="Case page viewed")
+        if driver == "sql":  # the same statements, one transaction each, straight through psycopg2
             if scheme == "before":
-                event = AuditEvent(at=timezone.now(), actor_name="bench", team="DE", action="consult",
-                                   object_type="findings.case", object_id=f"{number}:{n}", summary="Case page viewed")
-                with connection.cursor() as cursor:
-                    _append_old(cursor, event)
+                _append_old(cursor, event)
             else:
-                audit.record(actor=None, action="consult", team="DE", object_type="findings.case",
-                             object_id=f"{number}:{n}", summary="Case page viewed")
+                cursor.execute(_INSERT, [event.at, event.actor_name, event.team, event.action, event.object_type,
+                                         event.object_id, event.summary, event.justification])
+            raw.commit()
+        else:
+            with transaction.atomic():  # one event per transaction, as record_consultation commits a page view's
+                if scheme == "before":
+                    with connection.cursor() as django_cursor:
+                        _append_old(django_cursor, event)
+                else:
+                    audit.record(actor=None, action="consult", team="DE", object_type="findings.case",
+                                 object_id=f"{number}:{n}", summary="Case page viewed")
         latencies.append(time.perf_counter() - began)
         n += 1
+    raw.close()
     connection.close()
     return n, latencies
+
+
+# What audit.record sends (the columns it gives; the chain columns stay empty).
+_INSERT = ("INSERT INTO audit_auditevent (at, actor_id, actor_name, team, action, operation_id, object_type, "
+           "object_id, summary, justification) VALUES (%s, NULL, %s, %s, %s, NULL, %s, %s, %s, %s)")
 
 
 class LagMonitor(threading.Thread):
@@ -176,7 +199,7 @@ class LagMonitor(threading.Thread):
         connection.close()
 
 
-def run_scenario(scheme, *, writers, seconds, env, cluster_pids):
+def run_scenario(scheme, driver, *, writers, seconds, env, cluster_pids):
     from django.db import connection
 
     from audit.models import AuditEvent
@@ -194,14 +217,14 @@ def run_scenario(scheme, *, writers, seconds, env, cluster_pids):
     with context.Pool(writers) as pool:
         start = time.time() + 1.0
         busy0, ours0 = _machine_busy_ticks(), _tree_ticks([os.getpid(), *cluster_pids])
-        results = pool.starmap(_writer, [(scheme, start, seconds, n) for n in range(writers)])
+        results = pool.starmap(_writer, [(scheme, driver, start, seconds, n) for n in range(writers)])
         busy1, ours1 = _machine_busy_ticks(), _tree_ticks([os.getpid(), *cluster_pids])
     ended = time.time()
     appended = sum(n for n, _ in results)
     latencies = sorted(x for _, lat in results for x in lat)
     hz = os.sysconf("SC_CLK_TCK")
     figures = {
-        "scheme": scheme, "writers": writers, "seconds": seconds, "appended": appended,
+        "scheme": scheme, "driver": driver, "writers": writers, "seconds": seconds, "appended": appended,
         "appends_per_second": round(appended / seconds),
         "commit_latency_ms": {"p50": round(statistics.median(latencies) * 1000, 2),
                               "p95": round(latencies[int(len(latencies) * 0.95)] * 1000, 2)},
@@ -228,7 +251,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--writers", type=int, default=8)
+    parser.add_argument("--driver", choices=["orm", "sql"], action="append",
+                        help="orm (the application's code), sql (the same statements, psycopg2 only); default both")
     args = parser.parse_args(argv)
+    args.driver = args.driver or ["orm", "sql"]
 
     cluster = Cluster()
     workdir = Path(tempfile.mkdtemp(prefix="actionday-audit-bench-files-"))
@@ -251,8 +277,9 @@ def main(argv=None):
                       ("server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method")}
         postmaster = int((cluster.dir / "data" / "postmaster.pid").read_text().split()[0])
         load_before = os.getloadavg()
-        runs = [run_scenario(scheme, writers=args.writers, seconds=args.seconds, env=env, cluster_pids=[postmaster])
-                for scheme in ("before", "after")]
+        runs = [run_scenario(scheme, driver, writers=args.writers, seconds=args.seconds, env=env,
+                             cluster_pids=[postmaster])
+                for driver in args.driver for scheme in ("before", "after")]
     finally:
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -263,23 +290,25 @@ def main(argv=None):
     print(f"PostgreSQL {server['server_version']}, fsync={server['fsync']}, "
           f"synchronous_commit={server['synchronous_commit']}; {args.writers} writers, {args.seconds:g} s each; "
           f"load average before {load_before[0]:.2f}")
-    print(f"{'scheme':<8} {'appends/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'CPU s ours/rest':>16}")
+    print(f"{'scheme':<8} {'driver':<6} {'appends/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'CPU s ours/rest':>16}  "
+          "sequencer: most waiting, oldest s, drained s; verify")
     for run in runs:
         latency, cpu = run["commit_latency_ms"], run["cpu_seconds"]
-        print(f"{run['scheme']:<8} {run['appends_per_second']:>10} {latency['p50']:>8} {latency['p95']:>8} "
-              f"{cpu['ours']:>8}/{cpu['rest_of_machine']}")
-    after = runs[-1]
-    print(f"sequencer: at most {after['sequencer']['most_events_waiting']} events waiting, the oldest "
-          f"{after['sequencer']['oldest_waiting_s']} s; drained {after['sequencer']['drained_after_writers_stopped_s']}"
-          f" s after the writers stopped; verify: {after['verify']['events']} events, "
-          f"{'intact' if not after['verify']['problems'] else after['verify']['problems']}, "
-          f"anchored at {after['verify']['anchored_at']}")
+        line = (f"{run['scheme']:<8} {run['driver']:<6} {run['appends_per_second']:>10} {latency['p50']:>8} "
+                f"{latency['p95']:>8} {cpu['ours']:>8}/{cpu['rest_of_machine']:<7}")
+        if "sequencer" in run:
+            lag, verified = run["sequencer"], run["verify"]
+            drained = lag["drained_after_writers_stopped_s"]
+            line += (f"  {lag['most_events_waiting']}, {lag['oldest_waiting_s']}, {drained};"
+                     f" {verified['events']} events {'intact' if not verified['problems'] else verified['problems']}")
+        print(line)
+    failed = [run for run in runs if run.get("verify", {}).get("problems")]
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     path = results / f"audit-appends-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"written to {path.relative_to(ROOT)}")
-    return 0 if not after["verify"]["problems"] else 1
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
