@@ -59,7 +59,7 @@ def test_a_checkpoint_signs_the_head_of_the_chain(checkpoint_file):
     newest = events(3)[-1]
     checkpoint = write_checkpoint()
     assert (checkpoint.seq, checkpoint.hash) == (newest.seq, newest.hash)
-    assert latest_checkpoint() == checkpoint
+    assert latest_checkpoint() == checkpoint == audit.latest_checkpoint()
     line = json.loads(checkpoint_file.read_text().splitlines()[-1])
     assert line == {"seq": newest.seq, "hash": newest.hash, "at": checkpoint.at.isoformat(),
                     "key": checkpoint.key, "signature": checkpoint.signature}
