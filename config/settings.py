@@ -345,6 +345,26 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Security: the audit trail's sequencer and checkpoints (audit/sequencer.py, audit/checkpoints.py) ---
+# Production appends events unchained and `manage.py audit_sequencer` chains them; elsewhere `record`
+# chains inline, in the caller's transaction (SQLite serialises writers anyway).
+AUDIT_SEQUENCE_INLINE = env.bool("AUDIT_SEQUENCE_INLINE", default=not PRODUCTION)
+# Signed checkpoints of the chain's head go here (and to the log): a file the database cannot write.
+AUDIT_CHECKPOINT_FILE = Path(env.str("AUDIT_CHECKPOINT_FILE", default=str(DATA_DIR / "audit" / "checkpoints.jsonl")))
+# Ed25519, base64: the private key only where checkpoints are signed (the sequencer), the public
+# keys (current first, then retired ones) wherever the trail is verified. Outside production,
+# without keys, a stand-in derived from SECRET_KEY is used (and `verify_audit` says so).
+AUDIT_CHECKPOINT_KEY = env.str("AUDIT_CHECKPOINT_KEY", default="")
+AUDIT_CHECKPOINT_VERIFY_KEYS = env.list("AUDIT_CHECKPOINT_VERIFY_KEYS", default=[])
+AUDIT_CHECKPOINT_SECONDS = env.float("AUDIT_CHECKPOINT_SECONDS", default=10.0)
+if PRODUCTION:
+    if not (AUDIT_CHECKPOINT_KEY or AUDIT_CHECKPOINT_VERIFY_KEYS):
+        raise ImproperlyConfigured("Production settings refuse to start without AUDIT_CHECKPOINT_VERIFY_KEYS "
+                                   "(or AUDIT_CHECKPOINT_KEY where checkpoints are signed).")
+    if AUDIT_SEQUENCE_INLINE:
+        raise ImproperlyConfigured("Production chains the audit trail in `manage.py audit_sequencer`, "
+                                   "not inline: unset AUDIT_SEQUENCE_INLINE.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,4 +16,4 @@ def test_compose_file_has_every_production_service():
         ["docker-compose", "config", "--services"], cwd=ROOT, env=os.environ | {"SECRET_KEY": "x" * 50},
         capture_output=True, text=True,
     )
-    assert set(result.stdout.split()) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(result.stdout.split()) == {"postgres", "redis", "migrate", "web", "worker", "beat", "sequencer"}

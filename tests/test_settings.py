@@ -65,7 +65,8 @@ def test_production_refuses_to_run_jobs_inline_without_redis():
 
 def test_production_starts_when_everything_is_given():
     result = run_settings(
-        ACTIONDAY_ENV="production", SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u@h/x", REDIS_URL="redis://h/0"
+        ACTIONDAY_ENV="production", SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u@h/x", REDIS_URL="redis://h/0",
+        AUDIT_CHECKPOINT_VERIFY_KEYS="k" * 44,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "False"
