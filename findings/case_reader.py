@@ -109,7 +109,8 @@ def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
     query = Q(pk__in=[])
     for object_type, ids in wanted.items():
         query |= Q(object_type=object_type, object_id__in=ids)
-    events = list(AuditEvent.objects.filter(query).order_by("seq", "pk"))
+    # Insert order: an event belongs in the history at once, before the sequencer gives it its seq.
+    events = list(AuditEvent.objects.filter(query).order_by("id"))
     named = {match for event in events for match in _CASE_REFERENCE.findall(event.summary)}
     visible = set(Case.objects.visible_to(user).filter(reference__in=named).values_list("reference", flat=True))
     hidden = named - visible

@@ -52,7 +52,8 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     queryset = AuditEvent.objects.none()  # for the documentation; requests read through get_queryset
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter
-    ordering = ("-seq",)
+    # Insert order: an event is listed at once, before the sequencer has given it its place in the chain.
+    ordering = ("-id",)
 
     def get_queryset(self):
         return audit_events_visible_to(self.request.user)

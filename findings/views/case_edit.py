@@ -91,7 +91,7 @@ def last_change(case: Case):
     return (
         AuditEvent.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk),
                                   action=AuditEvent.Action.ALTER)
-        .order_by("-seq").only("actor_name", "at").first()
+        .order_by("-id").only("actor_name", "at").first()
     )
 
 

@@ -273,7 +273,7 @@ def _timeline_section(number, data, people) -> list:
         if e.actor_id not in names:
             names[e.actor_id] = people.name(e.actor_id, e.actor_name) if e.actor_id else (e.actor_name or "system")
         rows.append([
-            str(e.seq),
+            str(e.seq) if e.seq else "(pending)",
             fmt_time(e.at)[:19],
             names[e.actor_id],
             ACTION_LABELS.get(e.action, e.action),

@@ -194,7 +194,7 @@ def _activity_context(operation: Operation) -> dict:
     events = (
         AuditEvent.objects.filter(operation_id=operation.pk)
         .exclude(action=AuditEvent.Action.CONSULT)
-        .order_by("-seq")
+        .order_by("-id")
         .values("at", "team", "action", "object_type", "summary")[:ACTIVITY_ROWS]
     )
     return {"activity": [event | {"kind": _kind(event["object_type"])} for event in events]}
