@@ -9,6 +9,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-co
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /app actionday \
     && mkdir -p /data/files && chown -R actionday /data
+# The capture worker's image (docker-compose.yml, capture-worker) also holds Debian's Chromium, which
+# the capture engine drives through Playwright (capture/engine.py); the other services do without.
+ARG WITH_CHROMIUM=0
+RUN if [ "$WITH_CHROMIUM" = "1" ]; then \
+        apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-core \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
 
 WORKDIR /app
 COPY pyproject.toml .python-version ./
