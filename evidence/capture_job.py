@@ -19,8 +19,9 @@ The pending state lives in the row (queued → loading → saving → done/faile
 import datetime as dt
 import hashlib
 import logging
+import queue
 import tempfile
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -102,10 +103,11 @@ def _claim(capture_id, *, takeover: bool) -> _Claim | None:
     return None
 
 
-def capture_run(capture_id, *, takeover: bool = False, capturer: Capturer | None = None) -> str:
+def capture_run(capture_id, *, takeover: bool = False, browser=None) -> str:
     """Run one capture; idempotent. Returns what happened: done, skipped, superseded or failed.
 
-    ``capturer``: a running Capturer to reuse (the worker's); None starts a browser for this capture.
+    ``browser``: the worker's ``BrowserThread`` (or anything with its ``capture``); None starts a
+    browser for this capture alone, in a thread of its own.
     """
     claim = _claim(capture_id, takeover=takeover)
     if claim is None:
@@ -115,7 +117,7 @@ def capture_run(capture_id, *, takeover: bool = False, capturer: Capturer | None
         _require_still_allowed(capture)
         folder = settings.FILE_UPLOAD_TEMP_DIR or None
         with tempfile.TemporaryDirectory(dir=folder, prefix="capture-") as out_dir:
-            result = _browse(capture, Path(out_dir) / "capture", claim, capturer)
+            result = _browse(capture, Path(out_dir) / "capture", claim, browser)
             claim.stage(Status.SAVING, 90)
             _store(capture, result, claim)
     except ClaimLost:
@@ -140,7 +142,7 @@ def _require_still_allowed(capture: Capture) -> None:
                            "was closed, or their membership changed).")
 
 
-def _browse(capture: Capture, out_dir: Path, claim: _Claim, capturer: Capturer | None) -> CaptureResult:
+def _browse(capture: Capture, out_dir: Path, claim: _Claim, browser) -> CaptureResult:
     stages = {"loading": (Status.LOADING, 20), "saving": (Status.SAVING, 60)}
 
     def on_progress(stage, detail):
@@ -157,12 +159,15 @@ def _browse(capture: Capture, out_dir: Path, claim: _Claim, capturer: Capturer |
         "forbidden_origins": forbidden_origins(capture.own_origin),
         "on_progress": on_progress,
     }
+    one_off = browser is None
+    browser = BrowserThread(reuse=False) if one_off else browser
     try:
-        if capturer is not None:
-            return capturer.capture(capture.address, **options)
-        return capture_page(capture.address, **options)
+        return browser.capture(capture.address, **options)
     except ValueError as error:  # the egress setting, most likely
         raise CaptureError(f"The capture worker is misconfigured: {error}. Tell an administrator.") from None
+    finally:
+        if one_off:
+            browser.close()
 
 
 def _sha256_and_size(path: Path) -> tuple[str, int]:
@@ -252,22 +257,74 @@ def capture_sweep(*, now: dt.datetime | None = None) -> list[int]:
 
 # --- the worker's browser --------------------------------------------------------------------------
 
-_worker_browser: dict = {}
 
+class BrowserThread:
+    """The capture engine in a thread of its own, the database in the job's.
 
-def worker_capturer() -> Capturer:
-    """The Capturer of this worker process, started on its first capture and kept for the next ones.
-
-    Playwright's sync API belongs to the thread that started it: the Celery prefork pool runs every
-    task of a child process in its main thread, so one Capturer per process and thread.
+    Playwright's sync API keeps an event loop running in the thread that started it, and Django
+    refuses database calls in a thread with a running loop (SynchronousOnlyOperation). So Chromium
+    lives in this thread, the claim and the evidence rows stay in the caller's, and the engine's
+    progress comes back through a queue. ``reuse``: keep one Chromium for the captures that follow
+    (the worker); otherwise each capture starts and ends its own (the embedded demo's in-process jobs).
     """
-    key = threading.get_ident()
-    if key not in _worker_browser:
-        _worker_browser[key] = Capturer().__enter__()
-    return _worker_browser[key]
+
+    def __init__(self, *, reuse: bool):
+        self.reuse = reuse
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture-browser")
+        self._capturer: Capturer | None = None
+
+    def capture(self, address: str, *, on_progress=None, **options) -> CaptureResult:
+        """``Capturer.capture`` run in the browser thread; ``on_progress(stage, detail)`` called in this one.
+
+        Should ``on_progress`` raise (the claim was lost), the capture still ends before it is raised:
+        the browser is never left half way through a page.
+        """
+        stages: queue.SimpleQueue = queue.SimpleQueue()
+        future = self._executor.submit(self._capture, address, stages, options)
+        interrupted = None
+        while not (future.done() and stages.empty()):
+            try:
+                stage, detail = stages.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if on_progress is not None and interrupted is None:
+                try:
+                    on_progress(stage, detail)
+                except Exception as error:  # noqa: BLE001 - raised once the capture has ended
+                    interrupted = error
+        try:
+            result = future.result()
+        except Exception:
+            if interrupted is not None:
+                raise interrupted from None
+            raise
+        if interrupted is not None:
+            raise interrupted
+        return result
+
+    def _capture(self, address, stages, options) -> CaptureResult:
+        def report(stage, detail):
+            stages.put((stage, detail))
+
+        if not self.reuse:
+            return capture_page(address, on_progress=report, **options)
+        if self._capturer is None:
+            self._capturer = Capturer().__enter__()
+        return self._capturer.capture(address, on_progress=report, **options)
+
+    def close(self) -> None:
+        if self._capturer is not None:
+            self._executor.submit(self._capturer.__exit__, None, None, None).result()
+            self._capturer = None
+        self._executor.shutdown(wait=True)
 
 
-def worker_capturer_close() -> None:
-    capturer = _worker_browser.pop(threading.get_ident(), None)
-    if capturer is not None:
-        capturer.__exit__(None, None, None)
+_worker_browser: BrowserThread | None = None
+
+
+def worker_browser() -> BrowserThread:
+    """The browser of this worker process, started on its first capture and kept for the next ones."""
+    global _worker_browser
+    if _worker_browser is None:
+        _worker_browser = BrowserThread(reuse=True)
+    return _worker_browser

@@ -30,8 +30,8 @@ def capture_page(self, capture_id: int) -> str:
     in-process (the embedded demo) each capture starts its own.
     """
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    capturer = None if self.request.is_eager else capture_job.worker_capturer()
-    return capture_job.capture_run(capture_id, takeover=redelivered, capturer=capturer)
+    browser = None if self.request.is_eager else capture_job.worker_browser()
+    return capture_job.capture_run(capture_id, takeover=redelivered, browser=browser)
 
 
 @shared_task(name="evidence.sweep_captures")

@@ -1,5 +1,5 @@
-"""Page captures made the way the worker makes them, in the test's own thread (see conftest's
-``page_capturer``): asked for through the service, run through ``capture_run``."""
+"""Page captures made the way the worker makes them (conftest's ``capture_browser``): asked for
+through the service, run through ``capture_run`` in the test's thread and transaction."""
 
 from evidence.capture_job import capture_run
 from evidence.capturing import capture_request
@@ -14,7 +14,7 @@ def url_of(user, operation, address, case=None):
     return url
 
 
-def captured(user, url, capturer, *, expect="done") -> Capture:
+def captured(user, url, browser, *, expect="done") -> Capture:
     capture = capture_request(user=user, url=url, own_origin=OWN_ORIGIN)
-    assert capture_run(capture.pk, capturer=capturer) == expect
+    assert capture_run(capture.pk, browser=browser) == expect
     return Capture.objects.with_files().get(pk=capture.pk)

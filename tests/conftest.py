@@ -73,6 +73,7 @@ class WorkerProcess:
 
         # The tests' hostile site is on loopback: the worker may capture private addresses (never ActionDay's).
         env = os.environ | {"DATABASE_URL": worker_database_url(), "CONN_MAX_AGE": "0", "CAPTURE_ALLOW_PRIVATE": "true"}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the tests' Playwright needs it; a production worker has none
         self.log = open(ROOT / "var" / "test-worker.log", "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             # One worker for both queues: the ordinary jobs' and the page captures' (production runs two).
@@ -147,13 +148,13 @@ def hostile_site():
 
 
 @pytest.fixture(scope="session")
-def page_capturer(browser):
-    """The capture engine's Chromium for in-process captures, launched through the suite's Playwright
-    (a second sync Playwright cannot start in the same thread)."""
-    from capture import Capturer
+def capture_browser():
+    """The capture worker's browser (a Chromium in a thread of its own), for captures run in the test."""
+    from evidence.capture_job import BrowserThread
 
-    with Capturer(browser_type=browser.browser_type) as capturer:
-        yield capturer
+    browser = BrowserThread(reuse=True)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

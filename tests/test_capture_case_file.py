@@ -18,15 +18,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def _settings(browser, capture_settings):
+def _settings(capture_settings):
     return capture_settings
 
 
 @pytest.fixture
-def captured_case(cast, hostile_site, page_capturer):
+def captured_case(cast, hostile_site, capture_browser):
     case = cast.case_of(cast.de, handling_code="H1")
     capture = captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/chain/start"), case=case),
-                       page_capturer)
+                       capture_browser)
     findings.case_share_with_prosecutor(user=cast.de, case=case, prosecutor=cast.prosecutor)
     return case, capture
 

@@ -12,14 +12,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def _settings(browser, capture_settings):
+def _settings(capture_settings):
     return capture_settings
 
 
 @pytest.fixture
-def capture(cast, hostile_site, page_capturer):
+def capture(cast, hostile_site, capture_browser):
     # A page that sets cookies and runs script: what must never run or land in our origin.
-    return captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/cookies")), page_capturer)
+    return captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/cookies")), capture_browser)
 
 
 def test_the_screenshot_is_served_as_a_png_with_nosniff_and_a_sandbox(client, cast, capture):

@@ -25,17 +25,16 @@ FILES = ["screenshot.png", "page.html", "page.mhtml", "capture.warc.gz", "manife
 
 
 @pytest.fixture(autouse=True)
-def _settings(browser, capture_settings):
-    # The browser first: Playwright started after the test database leaves its set-up connection behind.
+def _settings(capture_settings):
     return capture_settings
 
 
 def test_a_capture_stores_its_files_as_evidence_of_the_urls_case_with_their_hashes(cast, hostile_site,
-                                                                                   page_capturer):
+                                                                                   capture_browser):
     case = cast.case_of(cast.de)
     url = url_of(cast.de, cast.operation, hostile_site.url("/chain/start"), case=case)
 
-    capture = captured(cast.de, url, page_capturer)
+    capture = captured(cast.de, url, capture_browser)
 
     assert (capture.status, capture.progress, capture.reason) == ("done", 100, "")
     assert capture.final_url == hostile_site.url("/chain/final") and capture.http_status == 200
@@ -58,9 +57,9 @@ def test_a_capture_stores_its_files_as_evidence_of_the_urls_case_with_their_hash
                      "capture.warc.gz": "application/warc", "manifest.json": "application/json"}
 
 
-def test_the_manifest_hash_is_in_the_audit_trail_with_no_page_content(cast, hostile_site, page_capturer):
+def test_the_manifest_hash_is_in_the_audit_trail_with_no_page_content(cast, hostile_site, capture_browser):
     url = url_of(cast.de, cast.operation, hostile_site.url("/cyrillic"))
-    capture = captured(cast.de, url, page_capturer)
+    capture = captured(cast.de, url, capture_browser)
 
     events = AuditEvent.objects.filter(object_type="evidence.capture", object_id=str(capture.pk)).order_by("seq")
     assert [e.summary for e in events] == [
@@ -75,23 +74,23 @@ def test_the_manifest_hash_is_in_the_audit_trail_with_no_page_content(cast, host
     assert verify_chain() == []
 
 
-def test_capture_files_can_never_be_changed(cast, hostile_site, page_capturer):
-    capture = captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/plain")), page_capturer)
+def test_capture_files_can_never_be_changed(cast, hostile_site, capture_browser):
+    capture = captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/plain")), capture_browser)
     screenshot = capture.screenshot
     with pytest.raises(Exception, match="(?i)evidence"), connection.cursor() as cursor:
         cursor.execute("UPDATE findings_evidence SET sha256 = %s WHERE id = %s", ["0" * 64, screenshot.pk])
 
 
-def test_a_run_is_claimed_once_a_second_run_of_the_same_capture_does_nothing(cast, hostile_site, page_capturer):
-    capture = captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/plain")), page_capturer)
+def test_a_run_is_claimed_once_a_second_run_of_the_same_capture_does_nothing(cast, hostile_site, capture_browser):
+    capture = captured(cast.de, url_of(cast.de, cast.operation, hostile_site.url("/plain")), capture_browser)
     files = Evidence.objects.count()
 
-    assert capture_job.capture_run(capture.pk, capturer=page_capturer) == "skipped"
-    assert capture_job.capture_run(capture.pk, takeover=True, capturer=page_capturer) == "skipped"
+    assert capture_job.capture_run(capture.pk, browser=capture_browser) == "skipped"
+    assert capture_job.capture_run(capture.pk, takeover=True, browser=capture_browser) == "skipped"
     assert Evidence.objects.count() == files
 
 
-def test_a_page_that_leads_to_actiondays_own_address_fails_with_the_reason_and_stores_nothing(cast, page_capturer):
+def test_a_page_that_leads_to_actiondays_own_address_fails_with_the_reason_and_stores_nothing(cast, capture_browser):
     with RecordingServer() as own:
         # The hostile site's /to-own redirects to the address ActionDay was reached at.
         from .hostile_site import HostileSite
@@ -99,16 +98,16 @@ def test_a_page_that_leads_to_actiondays_own_address_fails_with_the_reason_and_s
         with HostileSite(own_origin=own.origin) as site:
             url = url_of(cast.de, cast.operation, site.url("/to-own"))
             capture = capture_request(user=cast.de, url=url, own_origin=own.origin)
-            assert capture_job.capture_run(capture.pk, capturer=page_capturer) == "failed"
+            assert capture_job.capture_run(capture.pk, browser=capture_browser) == "failed"
         assert own.hits == []
     capture.refresh_from_db()
     assert capture.status == "failed" and "ActionDay's own address" in capture.reason
     assert capture.files.count() == 0 and not Evidence.objects.filter(url=url).exists()
 
 
-def test_a_download_address_fails_with_the_reason(cast, hostile_site, page_capturer):
+def test_a_download_address_fails_with_the_reason(cast, hostile_site, capture_browser):
     url = url_of(cast.de, cast.operation, hostile_site.url("/files/big.bin"))
-    capture = captured(cast.de, url, page_capturer, expect="failed")
+    capture = captured(cast.de, url, capture_browser, expect="failed")
     assert "download" in capture.reason and capture.files.count() == 0
 
 
