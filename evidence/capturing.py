@@ -8,13 +8,13 @@ case (``Capture.objects.visible_to``), as for the URL's evidence files.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 import audit
 from capture import AddressPolicy, Refused
-from findings.models import Case, DetectedUrl
+from findings.models import Case, DetectedUrl, Evidence
 from findings.services import url_log
 from identifiers.canonical import InvalidUrl, canonical_url
 from jobs import enqueue_on_commit
@@ -177,11 +177,7 @@ def may_capture(user, record) -> bool:
 def screenshot_of(user, operation, capture_id):
     """The screenshot evidence of a capture ``user`` sees, or None alike for "none" and "not yours"."""
     capture = Capture.objects.visible_to(user).in_operation(operation).with_files().filter(pk=capture_id).first()
-    if capture is None or capture.status != Capture.Status.DONE:
+    if capture is None or capture.status != Capture.Status.DONE or capture.screenshot is None:
         return None
-    return capture.screenshot
-
-
-def require_may_capture(user, record) -> None:
-    if not may_capture(user, record):
-        raise PermissionDenied("You may not capture pages of this record.")
+    # The file's own rule too: an evidence row moved to another case on its own keeps that case's rule.
+    return Evidence.objects.visible_to(user).filter(pk=capture.screenshot.pk).first()

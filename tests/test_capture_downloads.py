@@ -66,3 +66,17 @@ def test_only_a_png_is_ever_served_inline(cast):
                            upload=SimpleUploadedFile("saved.html", b"<html><script>alert(1)</script></html>"))
     with pytest.raises(Http404):
         screenshot_response(user=cast.de, evidence=page)
+
+
+def test_a_screenshot_moved_to_an_unshared_case_is_not_shown_through_the_capture(client, cast, capture):
+    from findings import services as findings
+
+    shared = cast.case_of(cast.de)
+    findings.link_to_case(user=cast.de, finding=capture.url, case=shared)
+    findings.case_share_with_team(user=cast.de, case=shared, team="FR")
+    address = reverse("capture_screenshot", args=[cast.operation.code, capture.pk])
+    client.force_login(cast.fr)
+    assert client.get(address).status_code == 200
+    # The file alone is moved to a case FR does not see: the capture no longer shows it to FR.
+    findings.link_to_case(user=cast.de, finding=capture.screenshot, case=cast.case_of(cast.de, title="Own"))
+    assert client.get(address).status_code == 404

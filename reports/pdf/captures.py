@@ -92,7 +92,9 @@ def captures_section(number, captures, evidence_numbers: dict) -> list:
                     "SHA-256 and is itself hashed; that hash was written to the audit trail when the capture was "
                     "stored. Addresses are defanged. manage.py verify_evidence checks the files again.", "small"))
     for capture in captures:
-        picture = thumbnail(capture.screenshot) if capture.screenshot else None
+        # Only a screenshot listed with the case's evidence (as the requester sees it) is shown.
+        shown = capture.screenshot is not None and capture.screenshot.pk in evidence_numbers
+        picture = thumbnail(capture.screenshot) if shown else None
         layout = Table([[picture or para("(no screenshot)", "small"), _facts(capture, evidence_numbers)]],
                        colWidths=[THUMB_WIDTH + 3 * mm, BODY_WIDTH - THUMB_WIDTH - 3 * mm])
         layout.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
