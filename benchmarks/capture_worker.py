@@ -61,8 +61,9 @@ def start_worker(log) -> subprocess.Popen:
 
 def run(pages: int, log_path: Path) -> dict:
     call_command("migrate", verbosity=0)
-    operation = make_operation(code=f"BENCH-CAPTURE-{int(time.time())}")
-    analyst = add_member(operation, Membership.Role.ANALYST, "DE")
+    run_id = int(time.time())
+    operation = make_operation(code=f"BENCH-CAPTURE-{run_id}")
+    analyst = add_member(operation, Membership.Role.ANALYST, "DE", username=f"capture-bench-{run_id}")
     with HostileSite() as site, open(log_path, "ab") as log:
         urls = [url_log(user=analyst, operation=operation, raw_url=site.url(f"/page/{n}"))[0] for n in range(pages)]
         worker = start_worker(log)
