@@ -23,7 +23,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.base import not_found
 from api.tokens import TokenView
-from evidence.api import EvidenceViewSet
+from evidence.api import CaptureViewSet, EvidenceViewSet
 from findings.api import (
     CaseViewSet,
     IndicatorViewSet,
@@ -52,6 +52,7 @@ RESOURCES = [
     ("urls", UrlViewSet, "url"),
     ("social-accounts", SocialAccountViewSet, "social-account"),
     ("evidence", EvidenceViewSet, "evidence"),
+    ("captures", CaptureViewSet, "capture"),
     ("indicators", IndicatorViewSet, "indicator"),
     ("hits", HitViewSet, "hit"),
     ("reports", ReportViewSet, "report"),

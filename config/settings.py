@@ -53,6 +53,7 @@ if PRODUCTION:
             ("DATABASE_URL", bool(DATABASE_URL)),
             ("REDIS_URL", bool(REDIS_URL)),
             ("DEBUG off", not DEBUG),
+            ("CAPTURE_ALLOW_PRIVATE off", not env.bool("CAPTURE_ALLOW_PRIVATE", default=False)),
         ]
         if not ok
     ]
@@ -188,6 +189,16 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILES_ROOT = Path(env.str("FILES_ROOT", default=str(DATA_DIR / "files")))
 # Evidence uploads above this size are refused while they stream, before they fill a disk.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=100) * 1024 * 1024
+# Page captures (evidence/capture_job.py): the worker's egress ("" or "none": direct; http://host:port;
+# socks5://host:port, e.g. a Tor client for onion addresses), and the limits of one capture.
+CAPTURE_PROXY = env.str("CAPTURE_PROXY", default="")
+CAPTURE_TIME_LIMIT = env.int("CAPTURE_TIME_LIMIT", default=60)
+CAPTURE_MAX_BYTES = env.int("CAPTURE_MAX_MB", default=50) * 1024 * 1024
+# ActionDay's own addresses beyond ALLOWED_HOSTS and the address a capture was asked from (the web
+# service's internal name and port, say): a captured page never reaches them.
+CAPTURE_OWN_ORIGINS = env.list("CAPTURE_OWN_ORIGINS", default=[])
+# Loopback and private addresses may be captured: for the tests' own site and development only.
+CAPTURE_ALLOW_PRIVATE = env.bool("CAPTURE_ALLOW_PRIVATE", default=False)
 # Personal data of an operation closed this many days ago is erased (retention/services.py); 0: never.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=730)
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)

@@ -7,16 +7,20 @@ timeline is the case's audit trail (the case and what hangs off it, downloads of
 """
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from audit.models import AuditEvent
+from evidence.capturing import captures_of
+from evidence.models import Capture
 from findings.case_reader import CaseAsSeen, read_case
 from findings.models import Case
 from identifiers.canonical import defang
 from operations.countries import country_name
 
+from .captures import captures_section
 from .common import (
     Handling,
     ReportMeta,
@@ -38,15 +42,24 @@ class CaseNotVisible(Exception):
     """The requester can no longer see the case (a share was withdrawn after the request)."""
 
 
-def read(user, report) -> CaseAsSeen:
+@dataclass
+class CaseFile(CaseAsSeen):
+    """The case as the requester sees it, and the finished page captures of its URLs."""
+
+    captures: list = field(default_factory=list)
+
+
+def read(user, report) -> CaseFile:
     """Everything the case file prints: the case as the requester sees it (``findings.case_reader``),
-    the same reader the case page and the JSON bundle use."""
+    the same reader the case page and the JSON bundle use, and its page captures (``evidence.capturing``)."""
     case = (
         Case.objects.visible_to(user).filter(pk=report.case_id).select_related("created_by", "operation").first()
     )
     if case is None:
         raise CaseNotVisible("The requester can no longer see this case (was a share withdrawn?).")
-    return read_case(user=user, case=case)
+    seen = read_case(user=user, case=case)
+    captures = captures_of(user, case=case).filter(status=Capture.Status.DONE).order_by("started_at", "pk")
+    return CaseFile(**vars(seen), captures=list(captures))
 
 
 def handling_of(data) -> Handling:
@@ -78,8 +91,9 @@ def build(doc, *, meta: ReportMeta, data: dict) -> None:
     story += _accounts(6, data.accounts)
     story += _indicators(7, data)
     story += _evidence(8, data.evidence, people)
-    story += _shares(9, data.shares, people)
-    story += _timeline_section(10, data, people)
+    story += captures_section(9, data.captures, {e.pk: f"E{i}" for i, e in enumerate(data.evidence, start=1)})
+    story += _shares(10, data.shares, people)
+    story += _timeline_section(11, data, people)
     story += closing_block(meta)
     doc.render(story)
 
@@ -286,6 +300,6 @@ def _timeline_section(number, data, people) -> list:
 
 
 def expected_pages(data) -> int:
-    rows = len(data.urls) + 2 * len(data.evidence) + len(data.timeline) + len(data.suspects)
+    rows = len(data.urls) + 2 * len(data.evidence) + len(data.timeline) + len(data.suspects) + 12 * len(data.captures)
     return 2 + rows // 40
 
