@@ -31,6 +31,7 @@ from .filters import CaseFilter, SocialAccountFilter, SuspectFilter, UrlFilter, 
 from .models import Case, DetectedUrl, Indicator, PossibleVictim, SocialAccount, Suspect
 from .serializers import (
     CaseBundleSerializer,
+    CaseCloseSerializer,
     CaseCreateSerializer,
     CaseReferSerializer,
     CaseSerializer,
@@ -162,10 +163,12 @@ class CaseViewSet(FindingViewSet):
     def open_investigation(self, request, pk=None):
         return self.answer(services.case_open_investigation(user=request.user, case=self.get_object()))
 
-    @extend_schema(summary="Close the case", request=None, responses={200: CaseSerializer})
+    @extend_schema(summary="Close the case, saying why", request=CaseCloseSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self.answer(services.case_close(user=request.user, case=self.get_object()))
+        serializer = CaseCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.answer(services.case_close(user=request.user, case=self.get_object(), **serializer.validated_data))
 
     def _share_target(self, request):
         serializer = CaseShareSerializer(data=request.data)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from identifiers.canonical import defang
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.record_api import (
     FindingSerializer,
     FocusTagNamesField,
@@ -65,14 +65,15 @@ class CaseSerializer(FindingSerializer):
             *FindingSerializer.Meta.fields,
             "reference", "title", "summary", "exploitation_type", "status", "source_reliability",
             "information_assessment", "handling_code", "handling_restrictions", "referred_to",
-            "investigation_opened_at", "indicators", "focus_tags", "version",
+            "investigation_opened_at", "close_reason", "close_note", "indicators", "focus_tags", "version",
         ]
         read_only_fields = fields
 
 
 # Read-only choice fields lose their blank choice in the schema unless it is declared.
 def _blank_country():
-    return serializers.ChoiceField(choices=COUNTRY_CHOICES, allow_blank=True, read_only=True)
+    return serializers.ChoiceField(choices=NATIONALITY_CHOICES, allow_blank=True, read_only=True,
+                                   help_text="ISO 3166-1 alpha-2, XK Kosovo, XX stateless; empty: unknown.")
 
 
 class SuspectSerializer(FindingSerializer):
@@ -212,6 +213,12 @@ class CaseReferSerializer(serializers.Serializer):
     referred_to = serializers.CharField(max_length=200, help_text="The authority the case is handed to.")
 
 
+class CaseCloseSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Case.CloseReason.choices, help_text="Why the case is closed.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                 help_text="Required with `other`; kept on the case, not in the timeline.")
+
+
 class CaseShareSerializer(serializers.Serializer):
     team = serializers.ChoiceField(
         choices=COUNTRY_CHOICES, required=False, help_text="A country team of the operation."
@@ -235,7 +242,7 @@ class SuspectCreateSerializer(NewFindingSerializer):
     alias = serializers.CharField(max_length=200)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
@@ -244,14 +251,14 @@ class SuspectUpdateSerializer(serializers.Serializer):
     alias = serializers.CharField(max_length=200, required=False)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class VictimCreateSerializer(NewFindingSerializer):
     case = CaseLinkField()
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False, help_text="Set by itself for the bands under 18.")
@@ -260,7 +267,7 @@ class VictimCreateSerializer(NewFindingSerializer):
 
 class VictimUpdateSerializer(serializers.Serializer):
     case = CaseLinkField()
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False)
