@@ -133,3 +133,15 @@ def page(browser):
 def _is_local(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     return url.startswith(("data:", "about:", "blob:")) or host in ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture
+def smtp_mailbox(settings):
+    """Django's SMTP backend pointed at a real SMTP server started for the test; its mails in ``.messages``."""
+    from .mailbox import start_smtp_server
+
+    controller, mailbox = start_smtp_server()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10}}}
+    yield mailbox
+    controller.stop()
