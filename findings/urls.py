@@ -16,5 +16,6 @@ urlpatterns = [
     path(f"{FINDING}/indicator/", records.finding_indicator, name="finding_indicator"),
     path(f"{CASE}/", cases.case_detail, name="case_detail"),
     path(f"{CASE}/share/", cases.case_share, name="case_share"),
+    path(f"{CASE}/move/", cases.case_move, name="case_move"),
     path(f"{CASE}/edit/", case_edit.case_edit, name="case_edit"),
 ]
