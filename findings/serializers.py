@@ -81,7 +81,8 @@ class SuspectSerializer(FindingSerializer):
 
     class Meta:
         model = Suspect
-        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes"]
+        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes",
+                  "duplicate_of"]
         read_only_fields = fields
 
 
@@ -247,13 +248,34 @@ class SuspectCreateSerializer(NewFindingSerializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class SuspectUpdateSerializer(serializers.Serializer):
+class RefusesUnknownFields:
+    """A field the endpoint does not take is refused with its name (400), never silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [f"Not a field of this request; it takes: {', '.join(self.fields)}."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class DuplicateOfField(VisibleIdField):
+    def __init__(self, model, **kwargs):
+        kwargs.update(required=False, allow_null=True, help_text=(
+            "Id of a record of the same kind and operation that stands for the same person (the figures count "
+            "them once); null to unlink. Coordinators, or who may change this record and sees the other."))
+        super().__init__(model, **kwargs)
+
+
+class SuspectUpdateSerializer(RefusesUnknownFields, serializers.Serializer):
     alias = serializers.CharField(max_length=200, required=False)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
     nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    duplicate_of = DuplicateOfField(Suspect)
 
 
 class VictimCreateSerializer(NewFindingSerializer):
@@ -265,13 +287,14 @@ class VictimCreateSerializer(NewFindingSerializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class VictimUpdateSerializer(serializers.Serializer):
+class VictimUpdateSerializer(RefusesUnknownFields, serializers.Serializer):
     case = CaseLinkField()
     nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
+    duplicate_of = DuplicateOfField(PossibleVictim)
 
 
 class UrlCreateSerializer(NewFindingSerializer):
