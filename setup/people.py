@@ -81,11 +81,11 @@ def links_send(*, by, operation: Operation, site_url: str, users=None) -> Delive
                             about=_about(operation), operation=operation.pk)
 
 
-def links_list(*, by, operation: Operation, site_url: str) -> list[tuple[Membership, IssuedLink]]:
-    """New links for every member who has not signed up, for the agencies' own channels (the links sent
-    before stop working); each with its member."""
+def links_list(*, by, operation: Operation, site_url: str, users=None) -> list[tuple[Membership, IssuedLink]]:
+    """New links for every member who has not signed up (or ``users`` of them), for the agencies' own
+    channels (the links sent before stop working); each with its member."""
     require_manage(by, operation)
-    pending = _pending(operation)
+    pending = _pending(operation, users)
     if not pending:
         raise ValidationError("Everyone has signed up already: no link to hand out.")
     links = invitations_issue(by=by, users=pending, next_url=_next_url(operation), site_url=site_url,
