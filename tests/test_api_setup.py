@@ -114,3 +114,17 @@ def test_an_analyst_sets_nothing_up(cast):
         "lead_agency": cast.operation.lead_agency.pk}, format="json")
     assert refused.status_code == 403 and not Operation.objects.filter(code="X-1").exists()
     assert not Membership.objects.filter(user__email=COORDINATOR).exists()
+
+
+def test_a_platform_is_added_and_changed_through_the_api(admin):
+    added = admin.post(url("platform-list"), {"name": "Vinted", "category": "marketplace",
+                                              "domains": ["vinted.com", "https://www.vinted.fr/"]}, format="json")
+    assert added.status_code == 201 and sorted(added.json()["domains"]) == ["vinted.com", "vinted.fr"]
+    changed = admin.patch(url("platform-detail", added.json()["id"]), {"surface": "dark", "domains": ["vinted.com"]},
+                          format="json").json()
+    assert (changed["surface"], changed["domains"], changed["category"]) == ("dark", ["vinted.com"], "marketplace")
+
+
+def test_an_analyst_adds_no_platform(cast):
+    refused = api_as(cast.de).post(url("platform-list"), {"name": "X", "category": "forum"}, format="json")
+    assert refused.status_code == 403 and not Platform.objects.filter(name="X").exists()
