@@ -111,8 +111,9 @@ class SignUpLinksRequestSerializer(serializers.Serializer):
     delivery = serializers.ChoiceField(choices=["email", "list"], help_text=(
         "email: each link is mailed to its person (after the request commits); list: the links are answered, "
         "for the agencies' own secure channel. Either way the links sent before stop working."))
-    memberships = serializers.ListField(child=serializers.IntegerField(), required=False, help_text=(
-        "Only these members (ids); everyone who has not signed up when left out."))
+    memberships = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**53), required=False,
+        help_text="Only these members (ids); everyone who has not signed up when left out.")
 
 
 class SignUpLinkSerializer(serializers.Serializer):
