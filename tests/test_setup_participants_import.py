@@ -1,8 +1,11 @@
 """An operation's participants from one CSV or XLSX file: previewed, then all saved or none; again, nothing."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from operations.models import Agency, Membership, Participation
@@ -102,3 +105,13 @@ def test_only_an_administrator_or_the_lead_coordinator_imports_participants(cast
                    agency=cast.operation.lead_agency)  # now of the lead agency: the lead coordinator
     assert participants_check(user=cast.coordinator, operation=cast.operation, data=data,
                               filename="p.csv").counts()["people"] == 3
+
+
+def test_the_operation_page_shows_each_agencys_experts_beside_its_member_accounts(cast, admin, client):
+    rows = [["Bundeskriminalamt", "DE", 5, "Anna Weber", "anna@bka.example", "analyst", "DE"],
+            ["Bundeskriminalamt", "DE", 5, "Jonas Beck", "jonas@bka.example", "analyst", "DE"]]
+    participants_import(user=admin, operation=cast.operation, data=as_csv(rows), filename="p.csv")
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("operation_detail", args=[cast.operation.code])).content.decode()
+    row = re.search(r"<tr><td>DE</td><td>Bundeskriminalamt</td>.*?</tr>", page).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["5", "2"]
