@@ -297,7 +297,7 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindEnum": "operations.models.Agency.Kind",
         "ReportKindEnum": "reports.models.Report.Kind",
         "SelectorKindEnum": "findings.models.Selector.Kind",
-        "CaseCloseReasonEnum": "findings.models.CloseReason",
+        "CaseCloseReasonEnum": "findings.models.Case.CloseReason",
         # Two models have a "role": a member's in an operation, a suspect's in a network.
         "MembershipRoleEnum": "operations.choices.Role",
         "SuspectRoleEnum": "findings.models.Suspect.Role",

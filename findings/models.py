@@ -61,27 +61,22 @@ class Indicator(models.Model):
         return self.name
 
 
-class CloseReason(models.TextChoices):
-    """Why a case was closed: a fixed list, so that the timeline can say it without quoting anyone."""
-
-    INVESTIGATION_CONCLUDED = "investigation_concluded", "Investigation concluded"
-    NO_INDICATION = "no_indication", "No indication of trafficking"
-    NOT_ENOUGH_INFORMATION = "not_enough_information", "Not enough information to follow up"
-    MERGED = "merged", "Merged into another case"
-    HANDLED_ELSEWHERE = "handled_elsewhere", "Followed up outside this operation"
-    OTHER = "other", "Other (see the note)"
-
-
 class Case(TeamOwned):
     """A lead for national follow-up."""
-
-    CloseReason = CloseReason
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         REFERRED = "referred", "Referred"
         INVESTIGATION_OPENED = "investigation_opened", "Investigation opened"
         CLOSED = "closed", "Closed"
+
+    class CloseReason(models.TextChoices):  # a fixed list: the timeline names it without quoting anyone
+        INVESTIGATION_CONCLUDED = "investigation_concluded", "Investigation concluded"
+        NO_INDICATION = "no_indication", "No indication of trafficking"
+        NOT_ENOUGH_INFORMATION = "not_enough_information", "Not enough information to follow up"
+        MERGED = "merged", "Merged into another case"
+        HANDLED_ELSEWHERE = "handled_elsewhere", "Followed up outside this operation"
+        OTHER = "other", "Other (see the note)"
 
     class SourceReliability(models.TextChoices):
         A = "A", "A — completely reliable"

@@ -155,12 +155,12 @@ def _move_case(*, user, case: Case, target: str, why: str = "", **extra) -> Case
 
 
 def case_refer(*, user, case: Case, referred_to: str) -> Case:
-    """Hand the case to a national authority for follow-up (the authority is named in the timeline)."""
+    """Hand the case to a national authority for follow-up. The authority is the case's content: the
+    timeline shows the move, the case its authority."""
     referred_to = referred_to.strip()
     if not referred_to:
         raise ValidationError("Say which authority the case is referred to.")
-    return _move_case(user=user, case=case, target=Case.Status.REFERRED, why=f"to {referred_to}",
-                      referred_to=referred_to)
+    return _move_case(user=user, case=case, target=Case.Status.REFERRED, referred_to=referred_to)
 
 
 def case_open_investigation(*, user, case: Case) -> Case:

@@ -166,7 +166,8 @@ def test_a_whole_action_day_without_a_shell(live_server, page, browsers, smtp_ma
     coordinator.goto(f"{live_server.url}/operations/{CODE}/cases/{case.reference}/")
     coordinator.fill("#referred-to", "Staatsanwaltschaft Berlin")
     coordinator.get_by_role("button", name="Refer the case").click()
-    expect(coordinator.locator("#timeline")).to_contain_text("case open → referred (to Staatsanwaltschaft Berlin)")
+    expect(coordinator.locator("#timeline")).to_contain_text("case open → referred")
+    expect(coordinator.locator(".facts")).to_contain_text("Staatsanwaltschaft Berlin")
     shot(coordinator, "case-referred")
 
     # And closes the operation, after a confirmation that says what closing locks.
