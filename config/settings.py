@@ -212,8 +212,10 @@ STORAGES = {
 # --- Mail ---------------------------------------------------------------------------------
 # Sign-up links go out by e-mail (accounts/invitations.py). EMAIL_URL names the server, e.g.
 # smtp+tls://user:password@mail.example.eu:587; without it mails are printed to the console (the
-# demo), and the set-up page's list of links is the way to hand them out.
-_mail = env.email_url("EMAIL_URL", default="consolemail://")
+# demo; in production they go to the relay on localhost:25), and the set-up page's list of links is
+# the way to hand them out.
+# In production the default is the host's own mail relay: printing mails there would lose them.
+_mail = env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")
 MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
 if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {

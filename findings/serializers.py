@@ -57,6 +57,8 @@ class IndicatorCodesField(RelatedNamesField):
 
 class CaseSerializer(FindingSerializer):
     indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    # Read-only choice fields lose their blank choice in the schema unless it is declared (empty: not closed).
+    close_reason = serializers.ChoiceField(choices=Case.CloseReason.choices, allow_blank=True, read_only=True)
     focus_tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
     class Meta:

@@ -147,7 +147,7 @@ class FocusTagViewSet(mixins.ListModelMixin, ApiViewSet):
         form.is_valid(raise_exception=True)
         operation = Operation.objects.set_up_by(request.user).filter(pk=form.validated_data["operation"].pk).first()
         if operation is None:
-            raise exceptions.NotFound()
+            raise ValidationError({"operation": "No operation you set up has this id."})
         upload = form.validated_data["file"]
         run = focus_tags_check if form.validated_data["dry_run"] else focus_tags_import
         try:
