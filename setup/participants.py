@@ -213,7 +213,7 @@ def _person(values, agency: AgencyRow, line, people, problems):
         agency.people += 1
 
 
-def _split_name(name: str) -> tuple[str, str]:
+def split_name(name: str) -> tuple[str, str]:
     first, _, last = name.strip().rpartition(" ")
     return (first, last) if first else (last, "")
 
@@ -282,7 +282,7 @@ def _plan_people(plan, agencies, people, problems):
         if account is None and email in taken:
             problems.add(row.line, "email", f"the user name {email} belongs to an account with another address")
             continue
-        first, last = _split_name(row.name)
+        first, last = split_name(row.name)
         membership = memberships.get(account.pk) if account else None
         agency_row = agencies[row.agency]
         if account is None:
@@ -345,7 +345,7 @@ def _save(plan: ParticipantsPlan, *, user):
 
     users = []
     for row in plan.new_users:
-        first, last = _split_name(row.name)
+        first, last = split_name(row.name)
         # No password until the person chooses one through their sign-up link.
         users.append(User(username=row.email, email=row.email, first_name=first[:150], last_name=last[:150],
                           password=make_password(None)))

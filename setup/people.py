@@ -20,7 +20,7 @@ from operations.access import require_manage
 from operations.models import Agency, Membership, Operation
 from operations.services import membership_add
 
-from .participants import _split_name
+from .participants import split_name
 
 
 @dataclass
@@ -117,7 +117,7 @@ def member_add(*, by, operation: Operation, email: str, name: str, role: str, te
                 raise ValidationError({"name": "A new person needs a name."})
             if User.objects.filter(username__iexact=email).exists():
                 raise ValidationError({"email": "This user name belongs to an account with another address."})
-            first, last = _split_name(name)
+            first, last = split_name(name)
             user = User.objects.create(username=email, email=email, first_name=first[:150], last_name=last[:150],
                                        password=make_password(None))
             audit.record(actor=by, action="collect", obj=user, operation=operation,

@@ -14,6 +14,14 @@ def managed_operation(request, code) -> Operation:
     return operation
 
 
+def set_up_operation(request, code) -> Operation:
+    """An operation the user sets up (participants, focus tags): administrators, its lead coordinator."""
+    operation = Operation.objects.set_up_by(request.user).select_related("lead_agency").filter(code=code).first()
+    if operation is None:
+        raise Http404("No such operation.")
+    return operation
+
+
 def site_url(request) -> str:
     return request.build_absolute_uri("/")
 

@@ -11,24 +11,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from operations import services
-from operations.models import Agency, Membership, Operation
+from operations.models import Agency, Membership
 from spreadsheets.reading import ImportRejected
 from spreadsheets.writing import csv_response
 
 from .. import people
 from ..forms import FileForm, MemberForm, MembershipChangeForm
 from ..participants import COLUMNS, participants_check, participants_import
-from .common import managed_operation, problems_of, site_url
+from .common import managed_operation, problems_of, set_up_operation, site_url
 
 # The file of a preview waits in the session for its confirmation; a larger one is for the API.
 PREVIEW_MAX_BYTES = 5 * 1024 * 1024
-
-
-def _set_up_operation(request, code) -> Operation:
-    operation = Operation.objects.set_up_by(request.user).select_related("lead_agency").filter(code=code).first()
-    if operation is None:
-        raise Http404("No such operation.")
-    return operation
 
 
 def _session_key(operation) -> str:
@@ -39,7 +32,7 @@ def _session_key(operation) -> str:
 @require_http_methods(["GET", "POST"])
 def participants(request, code):
     """Upload → preview (what would change, or every problem with its line) → import, all or nothing."""
-    operation = _set_up_operation(request, code)
+    operation = set_up_operation(request, code)
     context = {"operation": operation, "columns": list(COLUMNS), "form": FileForm()}
     action = request.POST.get("action", "")
     status = 200

@@ -17,14 +17,13 @@ from ..catalogue import COLUMNS as CATALOGUE_COLUMNS
 from ..catalogue import catalogue_check, catalogue_import
 from ..forms import FileForm, FocusTagsForm, PlatformForm
 from ..tags import focus_tags_import
-from .common import problems_of
-from .people import _set_up_operation
+from .common import problems_of, set_up_operation
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def focus_tags(request, code):
-    operation = _set_up_operation(request, code)
+    operation = set_up_operation(request, code)
     action = request.POST.get("action", "")
     form, file_form, context, status = FocusTagsForm(), FileForm(), {}, 200
     try:
