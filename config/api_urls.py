@@ -38,6 +38,13 @@ from operations.api import AgencyViewSet, OperationViewSet
 from oversight.api import AuditEventViewSet
 from platforms.api import PlatformCheckViewSet, PlatformViewSet
 from reports.api import ReportViewSet, StatisticsView
+from setup.api import (
+    CatalogueImportView,
+    FocusTagViewSet,
+    MembershipViewSet,
+    ParticipantsImportView,
+    SignUpLinksView,
+)
 
 app_name = "api"
 
@@ -57,12 +64,17 @@ RESOURCES = [
     ("hits", HitViewSet, "hit"),
     ("reports", ReportViewSet, "report"),
     ("audit-events", AuditEventViewSet, "audit-event"),
+    ("memberships", MembershipViewSet, "membership"),
+    ("focus-tags", FocusTagViewSet, "focus-tag"),
 ]
 
 EXTRA_PATHS = [
     path("v1/token/", TokenView.as_view(), name="token"),
     path("v1/operations/<int:pk>/statistics/", StatisticsView.as_view(), name="operation-statistics"),
     path("v1/operations/<int:pk>/import/", ImportView.as_view(), name="operation-import-file"),
+    path("v1/operations/<int:pk>/participants/", ParticipantsImportView.as_view(), name="operation-participants"),
+    path("v1/operations/<int:pk>/sign-up-links/", SignUpLinksView.as_view(), name="operation-sign-up-links"),
+    path("v1/platform-catalogue/import/", CatalogueImportView.as_view(), name="platform-catalogue-import"),
 ]
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "operations",
     "platforms",
     "findings",
+    "setup",
     "evidence",
     "intake",
     "hits",
@@ -219,6 +220,24 @@ STORAGES = {
     },
 }
 
+# --- Mail ---------------------------------------------------------------------------------
+# Sign-up links go out by e-mail (accounts/invitations.py). EMAIL_URL names the server, e.g.
+# smtp+tls://user:password@mail.example.eu:587; without it mails are printed to the console (the
+# demo; in production they go to the relay on localhost:25), and the set-up page's list of links is
+# the way to hand them out.
+# In production the default is the host's own mail relay: printing mails there would lose them.
+_mail = env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
+if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _mail["EMAIL_HOST"], "port": _mail["EMAIL_PORT"], "username": _mail.get("EMAIL_HOST_USER") or "",
+        "password": _mail.get("EMAIL_HOST_PASSWORD") or "", "use_tls": bool(_mail.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_mail.get("EMAIL_USE_SSL")), "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ActionDay <actionday@localhost>")
+# A sign-up link works once, and for this many days.
+SIGNUP_LINK_DAYS = env.int("SIGNUP_LINK_DAYS", default=14)
+
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -285,11 +304,16 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "findings.models.Case.Status",
         "PlatformCheckStatusEnum": "platforms.models.PlatformCheck.Status",
         "OperationStatusEnum": "operations.models.Operation.Status",
-        "CountryEnum": "operations.countries.COUNTRY_CHOICES",
+        "CountryEnum": "operations.countries.COUNTRY_CHOICES",  # country teams and agencies' countries
+        "NationalityEnum": "operations.countries.NATIONALITY_CHOICES",
         # Three models have a "kind": each its own name (manage.py check --deploy warns otherwise).
         "AgencyKindEnum": "operations.models.Agency.Kind",
         "ReportKindEnum": "reports.models.Report.Kind",
         "SelectorKindEnum": "findings.models.Selector.Kind",
+        "CaseCloseReasonEnum": "findings.models.Case.CloseReason",
+        # Two models have a "role": a member's in an operation, a suspect's in a network.
+        "MembershipRoleEnum": "operations.choices.Role",
+        "SuspectRoleEnum": "findings.models.Suspect.Role",
     },
 }
 

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import signup
+
 from . import health
 
 urlpatterns = [
@@ -11,9 +13,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", include("accounts.urls")),
+    path("signup/<str:token>/", signup, name="signup"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("audit/", include("oversight.urls")),
+    path("setup/", include("setup.urls")),
     path("", include("operations.urls")),
     path("", include("platforms.urls")),
     path("", include("findings.urls")),

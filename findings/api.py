@@ -26,11 +26,13 @@ from operations.record_api import RecordViewSet
 from operations.record_api import record_schema as finding_schema
 
 from . import services
+from .duplicates import duplicate_set
 from .exports import COLUMNS, RELATED, case_bundle, hide_unseen_cases
 from .filters import CaseFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
 from .models import Case, DetectedUrl, Indicator, PossibleVictim, SocialAccount, Suspect
 from .serializers import (
     CaseBundleSerializer,
+    CaseCloseSerializer,
     CaseCreateSerializer,
     CaseReferSerializer,
     CaseSerializer,
@@ -69,12 +71,15 @@ class FindingViewSet(RecordViewSet):
         missing = object()
         case = data.pop("case", missing)
         indicators = data.pop("indicators", None)
+        duplicate_of = data.pop("duplicate_of", missing)
         if data:
             record = services.finding_update(user=request.user, finding=record, **data)
         if case is not missing and case != record.case:
             record = services.link_to_case(user=request.user, finding=record, case=case)
         if indicators is not None:
             services.indicators_set(user=request.user, finding=record, indicators=indicators)
+        if duplicate_of is not missing and getattr(duplicate_of, "pk", None) != record.duplicate_of_id:
+            record = duplicate_set(user=request.user, record=record, duplicate_of=duplicate_of)
         return self.answer(record)
 
     def destroy(self, request, *args, **kwargs):
@@ -162,10 +167,12 @@ class CaseViewSet(FindingViewSet):
     def open_investigation(self, request, pk=None):
         return self.answer(services.case_open_investigation(user=request.user, case=self.get_object()))
 
-    @extend_schema(summary="Close the case", request=None, responses={200: CaseSerializer})
+    @extend_schema(summary="Close the case, saying why", request=CaseCloseSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self.answer(services.case_close(user=request.user, case=self.get_object()))
+        serializer = CaseCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.answer(services.case_close(user=request.user, case=self.get_object(), **serializer.validated_data))
 
     def _share_target(self, request):
         serializer = CaseShareSerializer(data=request.data)

@@ -7,7 +7,7 @@ user's reach gives an empty list, never a "no such record" that would tell it ex
 import django_filters
 
 from api.filters import IdFilter
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import NATIONALITY_CHOICES
 from operations.record_api import FindingFilter
 
 from .models import Case, DetectedUrl, ExploitationType, PossibleVictim, SocialAccount, Suspect
@@ -33,7 +33,7 @@ class CaseFilter(FindingFilter):
 
 class SuspectFilter(CaseLinkedFilter):
     role = django_filters.ChoiceFilter(choices=Suspect.Role.choices)
-    nationality = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    nationality = django_filters.ChoiceFilter(choices=NATIONALITY_CHOICES)
     alias = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -42,7 +42,7 @@ class SuspectFilter(CaseLinkedFilter):
 
 
 class VictimFilter(CaseLinkedFilter):
-    nationality = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    nationality = django_filters.ChoiceFilter(choices=NATIONALITY_CHOICES)
     sex = django_filters.ChoiceFilter(choices=PossibleVictim.Sex.choices)
     age_band = django_filters.ChoiceFilter(choices=PossibleVictim.AgeBand.choices)
     is_minor = django_filters.BooleanFilter()

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 
 from identifiers.canonical import InvalidUrl, canonical_url
 from operations.access import may_change
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import NATIONALITY_CHOICES as NATIONALITIES
 from platforms.models import Platform
 
 from .models import Case, ExploitationType, Indicator, PossibleVictim, Suspect
 from .workspace import KINDS, SINCE_CHOICES, Filters
 
-NATIONALITY_CHOICES = [("", "Unknown")] + [c for c in COUNTRY_CHOICES if c[0]]
+# Every ISO 3166-1 country, Kosovo and "stateless"; a select finds one as its name is typed.
+NATIONALITY_CHOICES = [("", "Unknown"), *NATIONALITIES]
 
 
 class WorkspaceForm(forms.Form):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from identifiers.canonical import defang
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.record_api import (
     FindingSerializer,
     FocusTagNamesField,
@@ -57,6 +57,8 @@ class IndicatorCodesField(RelatedNamesField):
 
 class CaseSerializer(FindingSerializer):
     indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    # Read-only choice fields lose their blank choice in the schema unless it is declared (empty: not closed).
+    close_reason = serializers.ChoiceField(choices=Case.CloseReason.choices, allow_blank=True, read_only=True)
     focus_tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
     class Meta:
@@ -65,14 +67,15 @@ class CaseSerializer(FindingSerializer):
             *FindingSerializer.Meta.fields,
             "reference", "title", "summary", "exploitation_type", "status", "source_reliability",
             "information_assessment", "handling_code", "handling_restrictions", "referred_to",
-            "investigation_opened_at", "indicators", "focus_tags", "version",
+            "investigation_opened_at", "close_reason", "close_note", "indicators", "focus_tags", "version",
         ]
         read_only_fields = fields
 
 
 # Read-only choice fields lose their blank choice in the schema unless it is declared.
 def _blank_country():
-    return serializers.ChoiceField(choices=COUNTRY_CHOICES, allow_blank=True, read_only=True)
+    return serializers.ChoiceField(choices=NATIONALITY_CHOICES, allow_blank=True, read_only=True,
+                                   help_text="ISO 3166-1 alpha-2, XK Kosovo, XX stateless; empty: unknown.")
 
 
 class SuspectSerializer(FindingSerializer):
@@ -80,7 +83,8 @@ class SuspectSerializer(FindingSerializer):
 
     class Meta:
         model = Suspect
-        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes"]
+        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes",
+                  "duplicate_of"]
         read_only_fields = fields
 
 
@@ -212,6 +216,12 @@ class CaseReferSerializer(serializers.Serializer):
     referred_to = serializers.CharField(max_length=200, help_text="The authority the case is handed to.")
 
 
+class CaseCloseSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Case.CloseReason.choices, help_text="Why the case is closed.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                 help_text="Required with `other`; kept on the case, not in the timeline.")
+
+
 class CaseShareSerializer(serializers.Serializer):
     team = serializers.ChoiceField(
         choices=COUNTRY_CHOICES, required=False, help_text="A country team of the operation."
@@ -235,36 +245,58 @@ class SuspectCreateSerializer(NewFindingSerializer):
     alias = serializers.CharField(max_length=200)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class SuspectUpdateSerializer(serializers.Serializer):
+class RefusesUnknownFields:
+    """A field the endpoint does not take is refused with its name (400), never silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [f"Not a field of this request; it takes: {', '.join(self.fields)}."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class DuplicateOfField(VisibleIdField):
+    def __init__(self, model, **kwargs):
+        kwargs.update(required=False, allow_null=True, help_text=(
+            "Id of a record of the same kind and operation that stands for the same person (the figures count "
+            "them once); null to unlink. Coordinators, or who may change this record and sees the other."))
+        super().__init__(model, **kwargs)
+
+
+class SuspectUpdateSerializer(RefusesUnknownFields, serializers.Serializer):
     alias = serializers.CharField(max_length=200, required=False)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    duplicate_of = DuplicateOfField(Suspect)
 
 
 class VictimCreateSerializer(NewFindingSerializer):
     case = CaseLinkField()
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False, help_text="Set by itself for the bands under 18.")
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class VictimUpdateSerializer(serializers.Serializer):
+class VictimUpdateSerializer(RefusesUnknownFields, serializers.Serializer):
     case = CaseLinkField()
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
+    duplicate_of = DuplicateOfField(PossibleVictim)
 
 
 class UrlCreateSerializer(NewFindingSerializer):

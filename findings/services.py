@@ -138,7 +138,7 @@ def case_update(*, user, case: Case, expected_version: int, **changes) -> Case:
     return current
 
 
-def _move_case(*, user, case: Case, target: str, **extra) -> Case:
+def _move_case(*, user, case: Case, target: str, why: str = "", **extra) -> Case:
     require_change(user, case)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -147,16 +147,20 @@ def _move_case(*, user, case: Case, target: str, **extra) -> Case:
         for name, value in extra.items():
             setattr(case, name, value)
         case.version += 1
+        case.full_clean()
         case.save()
-        audit.record(actor=user, action="alter", obj=case, summary=f"case {previous} → {target}")
+        summary = f"case {previous} → {target}" + (f" ({why})" if why else "")
+        audit.record(actor=user, action="alter", obj=case, summary=summary)
     return case
 
 
 def case_refer(*, user, case: Case, referred_to: str) -> Case:
-    """Hand the case to a national authority for follow-up."""
-    if not referred_to.strip():
+    """Hand the case to a national authority for follow-up. The authority is the case's content: the
+    timeline shows the move, the case its authority."""
+    referred_to = referred_to.strip()
+    if not referred_to:
         raise ValidationError("Say which authority the case is referred to.")
-    return _move_case(user=user, case=case, target=Case.Status.REFERRED, referred_to=referred_to.strip())
+    return _move_case(user=user, case=case, target=Case.Status.REFERRED, referred_to=referred_to)
 
 
 def case_open_investigation(*, user, case: Case) -> Case:
@@ -164,8 +168,16 @@ def case_open_investigation(*, user, case: Case) -> Case:
                       investigation_opened_at=timezone.now())
 
 
-def case_close(*, user, case: Case) -> Case:
-    return _move_case(user=user, case=case, target=Case.Status.CLOSED)
+def case_close(*, user, case: Case, reason: str, note: str = "") -> Case:
+    """Close a case for one of the fixed reasons; "other" needs a note. The timeline names the reason,
+    never the note (the audit trail keeps no content of a record)."""
+    if reason not in Case.CloseReason.values:
+        raise ValidationError({"reason": f"Choose why the case is closed: {', '.join(Case.CloseReason.values)}."})
+    note = note.strip()
+    if reason == Case.CloseReason.OTHER and not note:
+        raise ValidationError({"note": "Say in a note why the case is closed."})
+    return _move_case(user=user, case=case, target=Case.Status.CLOSED, why=Case.CloseReason(reason).label,
+                      close_reason=reason, close_note=note)
 
 
 # --- sharing -----------------------------------------------------------------------------------

@@ -15,6 +15,15 @@ class PlatformSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "category", "surface", "active", "domains"]
 
 
+class PlatformSaveSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    category = serializers.ChoiceField(choices=Platform.Category.choices)
+    surface = serializers.ChoiceField(choices=Platform.Surface.choices, default=Platform.Surface.SURFACE)
+    domains = serializers.ListField(child=serializers.CharField(max_length=255), default=list,
+                                    help_text="Domains or onion addresses; on a change, the platform's whole list.")
+    active = serializers.BooleanField(default=True)
+
+
 class PlatformCheckSerializer(FindingSerializer):
     platform_name = serializers.CharField(source="platform.name", read_only=True)
     focus_tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")

@@ -166,3 +166,15 @@ def capture_settings(settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")},
     }}
     return settings
+
+
+@pytest.fixture
+def smtp_mailbox(settings):
+    """Django's SMTP backend pointed at a real SMTP server started for the test; its mails in ``.messages``."""
+    from .mailbox import start_smtp_server
+
+    controller, mailbox = start_smtp_server()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10}}}
+    yield mailbox
+    controller.stop()

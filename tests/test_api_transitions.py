@@ -41,7 +41,10 @@ def test_a_case_is_referred_investigated_and_closed(cast):
     referred = client.post(url("case-refer", case.pk), {"referred_to": "LKA Berlin"}, format="json").json()
     assert (referred["status"], referred["referred_to"], referred["version"]) == ("referred", "LKA Berlin", 2)
     assert client.post(url("case-open-investigation", case.pk)).json()["status"] == "investigation_opened"
-    assert client.post(url("case-close", case.pk)).json()["status"] == "closed"
+    refused = client.post(url("case-close", case.pk), {}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()["fields"]
+    closed = client.post(url("case-close", case.pk), {"reason": "investigation_concluded"}, format="json").json()
+    assert (closed["status"], closed["close_reason"]) == ("closed", "investigation_concluded")
     again = client.post(url("case-refer", case.pk), {"referred_to": "again"}, format="json")
     assert again.status_code == 400 and "cannot move" in again.json()["detail"]
     moves = AuditEvent.objects.filter(object_type="findings.case", object_id=str(case.pk), summary__contains="→")

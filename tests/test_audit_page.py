@@ -102,9 +102,10 @@ def test_the_search_narrows_by_who_and_what(client, cast, trail, auditor, field,
 
 def test_the_search_finds_one_records_history_and_one_operation(client, cast, trail, auditor):
     case = trail["family"]["case"]
-    findings.case_close(user=cast.de, case=case)
+    findings.case_close(user=cast.de, case=case, reason="no_indication")
     response = get(client, auditor, object_type="findings.case", object_id=str(case.pk))
-    assert [e.summary for e, _ in response.context["events"]] == ["case open → closed", "case opened"]
+    assert [e.summary for e, _ in response.context["events"]] == [
+        "case open → closed (No indication of trafficking)", "case opened"]
     response = get(client, auditor, operation=cast.other_operation.code)
     assert [(e.object_type, code) for e, code in response.context["events"]] == [
         ("findings.case", cast.other_operation.code)

@@ -14,6 +14,7 @@ from operations.models import Membership
 from .. import services
 from ..case_reader import read_case
 from ..forms import EvidenceForm, ShareForm
+from ..models import Case
 from ..workspace import operation_teams
 from .records import actions_context, case_or_404
 
@@ -43,6 +44,9 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
         ]
         context["share_form"] = share_form or ShareForm(user=user, operation=desk.operation, teams=teams,
                                                         prosecutors=prosecutors)
+        if desk.can_log:
+            context["moves"] = sorted(services.CASE_MOVES[case.status])
+            context["close_reasons"] = Case.CloseReason.choices
     return render(request, "findings/case.html", context, status=status)
 
 
@@ -90,4 +94,32 @@ def case_share(request, code, reference):
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
         return refuse(request, desk, error_messages(exc)[0])
+    return redirect("case_detail", code=code, reference=case.reference)
+
+
+@login_required_keep_form
+@require_POST
+def case_move(request, code, reference):
+    """Refer the case (to an authority), record that an investigation was opened, or close it (with a reason)."""
+    desk = desk_for(request, code)
+    case = case_or_404(request, desk, reference)
+    if not desk.can_log:
+        return refuse(request, desk, desk.read_only_reason)
+    move = request.POST.get("move", "")
+    try:
+        if move == Case.Status.REFERRED:
+            case = services.case_refer(user=request.user, case=case, referred_to=request.POST.get("referred_to", ""))
+        elif move == Case.Status.INVESTIGATION_OPENED:
+            case = services.case_open_investigation(user=request.user, case=case)
+        elif move == Case.Status.CLOSED:
+            case = services.case_close(user=request.user, case=case, reason=request.POST.get("reason", ""),
+                                       note=request.POST.get("note", ""))
+        else:
+            raise ValidationError("Choose a move: refer, open an investigation, or close.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+    except PermissionDenied as exc:
+        return refuse(request, desk, error_messages(exc)[0])
+    else:
+        messages.success(request, f"Case {case.reference}: {case.get_status_display().lower()}.")
     return redirect("case_detail", code=code, reference=case.reference)
