@@ -1,5 +1,6 @@
 """A session ends after SESSION_IDLE_MINUTES (30) without a request; a request pushes the end back,
-saving the session once a minute at most. Its cookie is out of reach of scripts and is not sent by other sites' forms."""
+saving the session once a minute at most. Its cookie is out of reach of scripts and is not sent by
+other sites' forms."""
 
 import datetime as dt
 import os
