@@ -9,12 +9,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import ErrorSerializer
-from api.filters import IdFilter
+from api.filters import VisibleIdFilter
 from audit.consultation import HEADER as JUSTIFICATION_HEADER
 from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
 from findings.api import VICTIM_READ_PARAMETERS, FindingViewSet, finding_schema, victim_justification
 from findings.filters import CaseLinkedFilter
-from findings.models import Evidence
+from findings.models import DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 
 from .downloads import evidence_response
 from .serializers import EvidenceCreateSerializer, EvidenceSerializer, EvidenceUpdateSerializer
@@ -24,10 +24,10 @@ from .services import EvidenceSizeLimitHandler, evidence_attach, size_limit_mess
 class EvidenceFilter(CaseLinkedFilter):
     sha256 = django_filters.CharFilter(lookup_expr="iexact")
     content_type = django_filters.CharFilter()
-    suspect = IdFilter(field_name="suspect_id")
-    victim = IdFilter(field_name="victim_id")
-    url = IdFilter(field_name="url_id")
-    account = IdFilter(field_name="account_id")
+    suspect = VisibleIdFilter(model=Suspect, field_name="suspect_id", help_text="Suspect id.")
+    victim = VisibleIdFilter(model=PossibleVictim, field_name="victim_id", help_text="Possible victim id.")
+    url = VisibleIdFilter(model=DetectedUrl, field_name="url_id", help_text="Detected URL id.")
+    account = VisibleIdFilter(model=SocialAccount, field_name="account_id", help_text="Social account id.")
 
     class Meta:
         model = Evidence

@@ -14,16 +14,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
-from api.filters import IdFilter
+from api.filters import VisibleIdFilter
 from findings.models import Hit, Selector
 from operations.countries import COUNTRY_CHOICES
+from operations.models import Operation
 
 from . import services as hit_services
 from .serializers import HitDeclineSerializer, HitSerializer
 
 
 class HitFilter(django_filters.FilterSet):
-    operation = IdFilter(method="in_operation", help_text="Operation id: hits involving it on either side.")
+    operation = VisibleIdFilter(
+        model=Operation, via=lambda hits, pk: hits.filter(Q(operation_a_id=pk) | Q(operation_b_id=pk)),
+        help_text="Operation id (one the user is a member of): hits involving it on either side.",
+    )
     team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, method="involving_team",
                                        help_text="A team holding either side.")
     kind = django_filters.ChoiceFilter(choices=Selector.Kind.choices)
@@ -33,9 +37,6 @@ class HitFilter(django_filters.FilterSet):
     class Meta:
         model = Hit
         fields = []
-
-    def in_operation(self, queryset, name, value):
-        return queryset.filter(Q(operation_a_id=value) | Q(operation_b_id=value))
 
     def involving_team(self, queryset, name, value):
         return queryset.involving_team(value)

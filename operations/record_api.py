@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 import audit
 from api.base import ApiViewSet
-from api.filters import IdFilter, InstantFilter
+from api.filters import InstantFilter, VisibleIdFilter
 from audit.consultation import record_consultation
 from spreadsheets.writing import csv_response
 
@@ -97,7 +97,7 @@ class NewFindingSerializer(serializers.Serializer):
 class FindingFilter(django_filters.FilterSet):
     """What every finding list can be filtered by."""
 
-    operation = IdFilter(field_name="operation_id", help_text="Operation id.")
+    operation = VisibleIdFilter(model=Operation, field_name="operation_id", help_text="Operation id.")
     team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, help_text="Country team that logged it.")
     created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
     created_before = InstantFilter(field_name="created_at", lookup_expr="lt")

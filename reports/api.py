@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiView, ApiViewSet, ErrorSerializer, error_body
+from api.filters import VisibleIdFilter
 from operations.models import Operation
 
 from . import building
@@ -40,7 +41,7 @@ UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="The report is not do
 
 
 class ReportFilter(django_filters.FilterSet):
-    operation = django_filters.NumberFilter(field_name="operation_id", help_text="Operation id.")
+    operation = VisibleIdFilter(model=Operation, field_name="operation_id", help_text="Operation id.")
     kind = django_filters.ChoiceFilter(choices=Report.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Report.Status.choices)
 
