@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 
 from .base import ErrorSerializer
+from .idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 
 _ERROR_DESCRIPTIONS = {
     "400": "The request is not valid: `fields` says what is wrong with which input (or query parameter).",
@@ -14,6 +15,9 @@ _ERROR_DESCRIPTIONS = {
     "403": "Authenticated, but not allowed to do this (the operation is read-only, the record is another "
     "team's, prosecutors never write, or the CSRF token of a session is missing).",
     "404": "No such record — or one the user may not see: both get the same answer.",
+    "404-list": "The `cursor` points to no page of this list: start again from the first page, without it.",
+    "415": "The body is not in a media type this endpoint reads (`application/json`, or `multipart/form-data` "
+    "for the uploads).",
     "422": "This Idempotency-Key was already used for a different request.",
 }
 
@@ -43,26 +47,41 @@ class AutoSchema(SpectacularAutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "Idempotency-Key",
-                    str,
+                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
                     OpenApiParameter.HEADER,
                     required=False,
-                    description="Any unique string (a UUID) of at most 255 characters. A retry with the same "
-                    "key gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing.",
+                    description=f"A unique string (a UUID) of 1 to {MAX_KEY_LENGTH} printable ASCII characters, "
+                    "not starting or ending with a space. A retry with the same key (same user, within 24 hours) "
+                    "gets the first answer again, with `Idempotent-Replayed: true`, and changes nothing; the "
+                    "same key with a different request is refused (422).",
                 )
             )
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction):
+        # Request bodies take no field they do not list (api.serializers.StrictSerializer refuses it).
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["401", "403"]
-        if self.method not in SAFE_METHODS or self._get_filter_parameters() or self._get_pagination_parameters():
+        paginated = bool(self._get_pagination_parameters())
+        if self.method not in SAFE_METHODS or self._get_filter_parameters() or paginated:
             codes.append("400")
         if "{" in self.path:
             codes.append("404")
+        elif paginated:
+            codes.append("404-list")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
         if self.method == "POST" and getattr(self.view, "honours_idempotency_key", False):
             codes.append("422")
-        for code in codes:
+        for key in codes:
+            code = key.split("-")[0]
             if code not in responses:
-                response = OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+                response = OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[key])
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses

@@ -3,6 +3,7 @@ a case bundle carries it)."""
 
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from findings.models import Case, DetectedUrl, PossibleVictim, SocialAccount, Suspect
 from findings.serializers import CaseLinkField, EvidenceSerializer
 from operations.models import Operation
@@ -11,7 +12,7 @@ from operations.record_api import VisibleIdField
 __all__ = ["EvidenceCreateSerializer", "EvidenceSerializer", "EvidenceUpdateSerializer"]
 
 
-class EvidenceCreateSerializer(serializers.Serializer):
+class EvidenceCreateSerializer(StrictSerializer):
     file = serializers.FileField(allow_empty_file=False, help_text="Hashed (SHA-256) and typed by the server.")
     operation = VisibleIdField(Operation, required=False, help_text="Needed when the file documents no finding.")
     case = VisibleIdField(Case, required=False)
@@ -40,5 +41,5 @@ class EvidenceCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class EvidenceUpdateSerializer(serializers.Serializer):
+class EvidenceUpdateSerializer(StrictSerializer):
     case = CaseLinkField(help_text="Evidence is never edited; only the case it hangs off may change.")

@@ -152,9 +152,10 @@ class CaseViewSet(FindingViewSet):
                    responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def refer(self, request, pk=None):
+        case = self.get_object()  # "not found" before "your body is wrong", as every other action
         serializer = CaseReferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_refer(user=request.user, case=self.get_object(), **serializer.validated_data)
+        case = services.case_refer(user=request.user, case=case, **serializer.validated_data)
         return self.answer(case)
 
     @extend_schema(summary="Record that an investigation was opened", request=None, responses={200: CaseSerializer})

@@ -8,6 +8,7 @@ someone else's case is "does not exist", exactly like a missing one.
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from identifiers.canonical import defang
 from operations.countries import COUNTRY_CHOICES
 from operations.record_api import (
@@ -193,7 +194,7 @@ class CaseCreateSerializer(NewFindingSerializer):
     indicators = IndicatorCodesField(required=False)
 
 
-class CaseUpdateSerializer(serializers.Serializer):
+class CaseUpdateSerializer(StrictSerializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read. If the case changed since, nothing is saved (409)."
     )
@@ -208,11 +209,11 @@ class CaseUpdateSerializer(serializers.Serializer):
     indicators = IndicatorCodesField(required=False)
 
 
-class CaseReferSerializer(serializers.Serializer):
+class CaseReferSerializer(StrictSerializer):
     referred_to = serializers.CharField(max_length=200, help_text="The authority the case is handed to.")
 
 
-class CaseShareSerializer(serializers.Serializer):
+class CaseShareSerializer(StrictSerializer):
     team = serializers.ChoiceField(
         choices=COUNTRY_CHOICES, required=False, help_text="A country team of the operation."
     )
@@ -240,7 +241,7 @@ class SuspectCreateSerializer(NewFindingSerializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class SuspectUpdateSerializer(serializers.Serializer):
+class SuspectUpdateSerializer(StrictSerializer):
     alias = serializers.CharField(max_length=200, required=False)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
@@ -258,7 +259,7 @@ class VictimCreateSerializer(NewFindingSerializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class VictimUpdateSerializer(serializers.Serializer):
+class VictimUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
@@ -275,7 +276,7 @@ class UrlCreateSerializer(NewFindingSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class UrlUpdateSerializer(serializers.Serializer):
+class UrlUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     note = serializers.CharField(required=False, allow_blank=True)
     indicators = IndicatorCodesField(required=False)
@@ -289,7 +290,7 @@ class SocialAccountCreateSerializer(NewFindingSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SocialAccountUpdateSerializer(serializers.Serializer):
+class SocialAccountUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)

@@ -95,7 +95,8 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
 
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        hit = self.get_object()
         form = HitDeclineSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        hit = hit_services.hit_decline(user=request.user, hit=self.get_object(), reason=form.validated_data["reason"])
+        hit = hit_services.hit_decline(user=request.user, hit=hit, reason=form.validated_data["reason"])
         return self._answered(hit)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 import audit
 from api.base import ApiViewSet
 from api.filters import InstantFilter, VisibleIdFilter
+from api.serializers import StrictSerializer
 from audit.consultation import record_consultation
 from spreadsheets.writing import csv_response
 
@@ -90,7 +91,7 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NewFindingSerializer(serializers.Serializer):
+class NewFindingSerializer(StrictSerializer):
     operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
 
 

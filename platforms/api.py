@@ -104,7 +104,8 @@ class PlatformCheckViewSet(RecordViewSet):
 
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
+        check = self.get_object()
         form = PlatformCheckFinishSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        check = services.check_finish(user=request.user, check=self.get_object(), **form.validated_data)
+        check = services.check_finish(user=request.user, check=check, **form.validated_data)
         return self.answer(check, status.HTTP_200_OK)

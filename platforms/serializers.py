@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from operations.record_api import FindingSerializer, FocusTagNamesField, NewFindingSerializer
 
 from .models import Platform, PlatformCheck
@@ -35,7 +36,7 @@ class PlatformCheckCreateSerializer(NewFindingSerializer):
     focus_tags = FocusTagNamesField()
 
 
-class PlatformCheckFinishSerializer(serializers.Serializer):
+class PlatformCheckFinishSerializer(StrictSerializer):
     with_indications = serializers.BooleanField(help_text="Whether signs of trafficking were found.")
     focus_tags = FocusTagNamesField()
     note = serializers.CharField(required=False, allow_blank=True)

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from findings.models import Case
 from findings.serializers import VisibleIdField
 from operations.countries import COUNTRY_CHOICES
@@ -31,7 +32,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return reverse("api:report-download", args=[report.pk])
 
 
-class ReportRequestSerializer(serializers.Serializer):
+class ReportRequestSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=Report.Kind.choices)
     operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
     case = VisibleIdField(Case, required=False, allow_null=True, help_text="The case of a case file.")
