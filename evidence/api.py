@@ -12,7 +12,8 @@ from api.base import ErrorSerializer
 from api.filters import VisibleIdFilter
 from audit.consultation import HEADER as JUSTIFICATION_HEADER
 from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
-from findings.api import VICTIM_READ_PARAMETERS, FindingViewSet, finding_schema, victim_justification
+from findings.api import FindingViewSet, finding_schema
+from findings.api_justification import VICTIM_READ_PARAMETERS, victim_justification
 from findings.filters import CaseLinkedFilter
 from findings.models import DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 

@@ -71,12 +71,44 @@ class CaseSerializer(FindingSerializer):
         read_only_fields = fields
 
 
+class VisibleReferenceField(serializers.IntegerField):
+    """The id of another record this one names — null when the reader may not see that record.
+
+    URLs and accounts are shared with the whole operation, the case they hang off is not; a team's
+    suspect may hang off another team's case; a victim may be marked as the same person as another
+    team's record. An id the reader may not see is not given away with the record that names it.
+    """
+
+    def __init__(self, model, field: str, **kwargs):
+        self.model = model
+        kwargs.update(source=field, read_only=True, allow_null=True)
+        kwargs.setdefault("help_text", f"Id of the {model._meta.verbose_name}; null when none, or one you may not see.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, pk):
+        request = self.context.get("request")
+        if pk is None or request is None:
+            return pk
+        known = self.context.setdefault("_visible_references", {})  # one answer per record and response
+        key = (self.model._meta.label_lower, pk)
+        if key not in known:
+            known[key] = self.model.objects.visible_to(request.user).filter(pk=pk).exists()
+        return pk if known[key] else None
+
+
+class VisibleCaseField(VisibleReferenceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
+        super().__init__(Case, "case_id", **kwargs)
+
+
 # Read-only choice fields lose their blank choice in the schema unless it is declared.
 def _blank_country():
     return serializers.ChoiceField(choices=COUNTRY_CHOICES, allow_blank=True, read_only=True)
 
 
 class SuspectSerializer(FindingSerializer):
+    case = VisibleCaseField()
     nationality = _blank_country()
 
     class Meta:
@@ -86,6 +118,10 @@ class SuspectSerializer(FindingSerializer):
 
 
 class VictimSerializer(FindingSerializer):
+    case = VisibleCaseField()
+    duplicate_of = VisibleReferenceField(PossibleVictim, "duplicate_of_id",
+                                         help_text="Id of the record of the same person; null when none, or one "
+                                         "you may not see.")
     nationality = _blank_country()
 
     class Meta:
@@ -95,28 +131,6 @@ class VictimSerializer(FindingSerializer):
             "case", "code", "nationality", "sex", "age_band", "is_minor", "notes", "duplicate_of",
         ]
         read_only_fields = fields
-
-
-class VisibleCaseField(serializers.IntegerField):
-    """The id of the case a URL or account hangs off — null when the reader may not see that case.
-
-    URLs and accounts are shared with the whole operation; the case they hang off is not, and an
-    unshared case's id is not given away with them.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.update(source="case_id", read_only=True, allow_null=True)
-        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
-        super().__init__(**kwargs)
-
-    def to_representation(self, case_id):
-        request = self.context.get("request")
-        if case_id is None or request is None:
-            return case_id
-        known = self.context.setdefault("_visible_cases", {})  # one answer per case and response
-        if case_id not in known:
-            known[case_id] = Case.objects.visible_to(request.user).filter(pk=case_id).exists()
-        return case_id if known[case_id] else None
 
 
 class UrlSerializer(FindingSerializer):
@@ -151,6 +165,11 @@ class SocialAccountSerializer(FindingSerializer):
 
 
 class EvidenceSerializer(FindingSerializer):
+    case = VisibleCaseField()
+    suspect = VisibleReferenceField(Suspect, "suspect_id")
+    victim = VisibleReferenceField(PossibleVictim, "victim_id")
+    url = VisibleReferenceField(DetectedUrl, "url_id")
+    account = VisibleReferenceField(SocialAccount, "account_id")
     captured_by = serializers.CharField(source="captured_by.username", read_only=True)
     source_url_defanged = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField(help_text="Where the file itself is served (as an attachment).")
@@ -225,6 +244,18 @@ class CaseShareSerializer(StrictSerializer):
         if ("team" in attrs) == ("prosecutor" in attrs):
             raise serializers.ValidationError("Give either a team or a prosecutor.")
         return attrs
+
+
+class _ShareWithTeam(StrictSerializer):
+    team = serializers.ChoiceField(choices=COUNTRY_CHOICES, help_text="A country team of the operation.")
+
+
+class _ShareWithProsecutor(StrictSerializer):
+    prosecutor = serializers.CharField(max_length=150, help_text="User name of a prosecutor of the operation.")
+
+
+# A share names a team or a prosecutor, not both: the two shapes, for the schema (CaseShareSerializer reads both).
+CASE_SHARE_SHAPES = [_ShareWithTeam, _ShareWithProsecutor]
 
 
 class CaseSharesSerializer(serializers.Serializer):

@@ -1,0 +1,90 @@
+"""Why possible victims' records are read, in the API: the justification every read of them asks for.
+
+The API keeps no session, so every read brings its own reason: one record, a list, a search, an export,
+a case bundle with victims, a victim's evidence file (``audit.consultation`` says why the reason is asked).
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import APIException
+
+from api.base import ErrorSerializer
+from audit.consultation import HEADER as JUSTIFICATION_HEADER
+from audit.consultation import MAX_LENGTH as JUSTIFICATION_MAX_LENGTH
+from audit.consultation import MIN_LENGTH as JUSTIFICATION_MIN_LENGTH
+from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
+from audit.consultation import clean_justification
+from operations.record_api import CSV_RESPONSE
+
+from .serializers import VictimSerializer
+
+
+class JustificationRequired(APIException):
+    status_code = 428
+    default_code = "justification_required"
+    default_detail = (
+        f"Reading possible victims' records needs a justification: say why in the {JUSTIFICATION_HEADER} header "
+        f"(ASCII) or the `{JUSTIFICATION_PARAMETER}` query parameter, at least {JUSTIFICATION_MIN_LENGTH} characters "
+        "other than spaces. It is recorded in the audit trail with your name."
+    )
+
+
+# What the code takes as a reason, said in the schema: at most MAX_LENGTH characters, of which at least
+# MIN_LENGTH are not spaces (runs of spaces are recorded as one).
+JUSTIFICATION_SCHEMA = {
+    "type": "string", "minLength": JUSTIFICATION_MIN_LENGTH, "maxLength": JUSTIFICATION_MAX_LENGTH,
+    "pattern": rf"^\s*(?:\S\s*){{{JUSTIFICATION_MIN_LENGTH},}}$",
+}
+VICTIM_READ_PARAMETERS = [
+    OpenApiParameter(JUSTIFICATION_HEADER, JUSTIFICATION_SCHEMA, OpenApiParameter.HEADER, required=False,
+                     description="Why the records are read (ASCII)."),
+    OpenApiParameter(JUSTIFICATION_PARAMETER, JUSTIFICATION_SCHEMA, OpenApiParameter.QUERY, required=False,
+                     description=f"Why the records are read, when the {JUSTIFICATION_HEADER} header is not sent."),
+]
+_WHY = (
+    "Possible victims' records are read only with a reason, recorded in the audit trail with the reader's name "
+    f"(Article 25 of the Law Enforcement Directive): send it in the `{JUSTIFICATION_HEADER}` header or the "
+    f"`{JUSTIFICATION_PARAMETER}` query parameter, at most {JUSTIFICATION_MAX_LENGTH} characters of which at least "
+    f"{JUSTIFICATION_MIN_LENGTH} are not spaces. Without one the answer is 428 (`justification_required`) and "
+    "nothing is read; one that says too little or too much is 400. Name no one in it: the trail keeps it after "
+    "the records are erased."
+)
+JUSTIFICATION_REQUIRED = OpenApiResponse(ErrorSerializer, description="No justification was given: nothing was read.")
+
+VICTIM_READ = extend_schema(
+    summary="Read one of the possible victims (with a justification)",
+    description=_WHY + " A record the user may not see is 404 either way.",
+    parameters=VICTIM_READ_PARAMETERS,
+    responses={200: VictimSerializer, 428: JUSTIFICATION_REQUIRED},
+)
+VICTIM_LIST = extend_schema(
+    summary="List the possible victims the user may see (with a justification)",
+    description=_WHY + " The records listed are named in the audit trail.",
+    parameters=VICTIM_READ_PARAMETERS,
+    responses={200: VictimSerializer(many=True), 428: JUSTIFICATION_REQUIRED},
+)
+VICTIM_EXPORT = extend_schema(
+    summary="Export the possible victims the user may see as CSV (with a justification)",
+    description=_WHY + " The records exported are named in the audit trail, as a disclosure.",
+    parameters=VICTIM_READ_PARAMETERS,
+    filters=True,
+    responses={(200, "text/csv"): CSV_RESPONSE, 428: JUSTIFICATION_REQUIRED},
+)
+
+
+def victim_justification(request) -> str:
+    """The reason given for reading possible victims' records (or their evidence) through the API.
+
+    428 when none is given; ValidationError (400, naming the input) when it says too little or too much.
+    """
+    header = request.headers.get(JUSTIFICATION_HEADER)
+    name, text = (JUSTIFICATION_HEADER, header) if header else (JUSTIFICATION_PARAMETER,
+                                                                request.query_params.get(JUSTIFICATION_PARAMETER))
+    if not (text or "").strip():
+        raise JustificationRequired()
+    if len(text) > JUSTIFICATION_MAX_LENGTH or len(text) - sum(c.isspace() for c in text) < JUSTIFICATION_MIN_LENGTH:
+        raise serializers.ValidationError({name: [
+            f"Say why in at most {JUSTIFICATION_MAX_LENGTH} characters, at least {JUSTIFICATION_MIN_LENGTH} of them "
+            "other than spaces: the reason is recorded in the audit trail with your name."
+        ]})
+    return clean_justification(text)
