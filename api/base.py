@@ -42,6 +42,11 @@ class ErrorSerializer(serializers.Serializer):
         return fields
 
 
+class StateConflict(DjangoValidationError):
+    """A request the record's current state refuses (a move its status does not allow): 409, not 400 —
+    the request is well formed, and may succeed once the record is in another state."""
+
+
 def error_body(code: str, detail: str, **extra) -> dict:
     return {"code": code, "detail": detail, **extra}
 
@@ -74,6 +79,8 @@ def _validation_body(fields: dict[str, list[str]]) -> dict:
 
 def exception_handler(exc, context):
     """Map Django's exceptions and DRF's own to one shape; anything else is a 500 (None)."""
+    if isinstance(exc, StateConflict):
+        return Response(error_body("conflict", " ".join(exc.messages)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return Response(_validation_body(_flatten(exc.message_dict)), status=status.HTTP_400_BAD_REQUEST)

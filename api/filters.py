@@ -22,6 +22,7 @@ from rest_framework import exceptions
 # Ids are PostgreSQL bigints (and SQLite integers): anything above is no record, and a 400 says so.
 MAX_ID = 2**63 - 1
 EMPTY_VALUE = "Give a value, or leave the parameter out."
+BOOLEAN_VALUE = "Give true or false."
 
 
 def id_schema(description: str = "", minimum: int = 1) -> dict:
@@ -86,16 +87,19 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, except that a filter sent without a value is refused, not ignored:
     ``?created_after=`` is a script's mistake (an empty variable), and answering the unfiltered list
-    to it would hand out what the script meant to leave out."""
+    to it would hand out what the script meant to leave out. A yes/no filter takes true or false only."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
-            empty = {
-                name: [EMPTY_VALUE]
-                for name in filterset_class.base_filters
-                if name in request.query_params and any(v == "" for v in request.query_params.getlist(name))
-            }
-            if empty:
-                raise exceptions.ValidationError(empty)
+            errors = {}
+            for name, field in filterset_class.base_filters.items():
+                values = request.query_params.getlist(name)
+                if any(v == "" for v in values):
+                    errors[name] = [EMPTY_VALUE]
+                elif isinstance(field, django_filters.BooleanFilter) and not set(values) <= {"true", "false"}:
+                    # django-filter reads "yes", "1", "True" and ignores the rest; the schema says true or false.
+                    errors[name] = [BOOLEAN_VALUE]
+            if errors:
+                raise exceptions.ValidationError(errors)
         return super().filter_queryset(request, queryset, view)

@@ -72,8 +72,9 @@ def wrong_json_type(field, value) -> str:
     return ""
 
 
+# A request body: unknown fields, and JSON values of another type than documented, are a 400. (A comment,
+# not a docstring: the schema would show it as the description of every request body.)
 class StrictSerializer(serializers.Serializer):
-    """A request body: unknown fields, and JSON values of another type than documented, are a 400."""
 
     def to_internal_value(self, data):
         reading = _READING.get()

@@ -77,14 +77,25 @@ def victim_justification(request) -> str:
 
     428 when none is given; ValidationError (400, naming the input) when it says too little or too much.
     """
-    header = request.headers.get(JUSTIFICATION_HEADER)
-    name, text = (JUSTIFICATION_HEADER, header) if header else (JUSTIFICATION_PARAMETER,
-                                                                request.query_params.get(JUSTIFICATION_PARAMETER))
-    if not (text or "").strip():
+    given = {JUSTIFICATION_HEADER: request.headers.get(JUSTIFICATION_HEADER),
+             JUSTIFICATION_PARAMETER: request.query_params.get(JUSTIFICATION_PARAMETER)}
+    given = {name: text for name, text in given.items() if text is not None}
+    if not any(text.strip() for text in given.values()):
         raise JustificationRequired()
-    if len(text) > JUSTIFICATION_MAX_LENGTH or len(text) - sum(c.isspace() for c in text) < JUSTIFICATION_MIN_LENGTH:
-        raise serializers.ValidationError({name: [
-            f"Say why in at most {JUSTIFICATION_MAX_LENGTH} characters, at least {JUSTIFICATION_MIN_LENGTH} of them "
-            "other than spaces: the reason is recorded in the audit trail with your name."
-        ]})
-    return clean_justification(text)
+    # Each one given is checked, as the schema documents each: a header that says enough does not make a
+    # bad query parameter beside it good.
+    errors = {name: [TOO_LITTLE_OR_TOO_MUCH] for name, text in given.items() if not _says_enough(text)}
+    if errors:
+        raise serializers.ValidationError(errors)
+    return clean_justification(given.get(JUSTIFICATION_HEADER) or given[JUSTIFICATION_PARAMETER])
+
+
+TOO_LITTLE_OR_TOO_MUCH = (
+    f"Say why in at most {JUSTIFICATION_MAX_LENGTH} characters, at least {JUSTIFICATION_MIN_LENGTH} of them other "
+    "than spaces: the reason is recorded in the audit trail with your name."
+)
+
+
+def _says_enough(text: str) -> bool:
+    said = len(text) - sum(c.isspace() for c in text)
+    return len(text) <= JUSTIFICATION_MAX_LENGTH and said >= JUSTIFICATION_MIN_LENGTH

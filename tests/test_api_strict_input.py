@@ -126,3 +126,26 @@ def test_an_idempotency_key_outside_the_documented_form_is_refused(cast, key):
         pytest.skip("the test client cannot send it")
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["fields"]
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "True", "null"])
+def test_a_yes_no_filter_takes_true_or_false_only(cast, value):
+    response = api_as(cast.de).get(url("victim-list"), {"is_minor": value}, HTTP_X_JUSTIFICATION="Checking the filter")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"is_minor": ["Give true or false."]}
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"kind": "case_file"}, "case"),
+    ({"kind": "team_report"}, "team"),
+    ({"kind": "operation_summary", "team": "DE"}, "team"),
+    ({"kind": "case_file", "team": "DE"}, "team"),
+])
+def test_a_report_request_takes_what_its_kind_takes(cast, body, field):
+    case = cast.case_of(cast.de)
+    if body["kind"] == "case_file":
+        body = {**body, "case": case.pk} if field != "case" else body
+    body = {"operation": cast.operation.pk, **body}
+    response = api_as(cast.coordinator).post(url("report-list"), body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
