@@ -9,9 +9,11 @@ coordinator (who may read and change most of what the cast logs).
 
 What the schema cannot say, the harness supplies in the requests it calls valid: which ids exist (the
 generator draws them at random; an id nobody may see is a 400 with a field error, as documented), a
-fresh Idempotency-Key per request (a key is meant to be used once), a URL that is one, and the reason
+fresh Idempotency-Key per request (a key is meant to be used once), a URL and a handle that are ones
+(what the code takes for either, defanged forms and profile links included, no pattern says), the reason
 for reading a possible victim's record (either the header or the query parameter; OpenAPI cannot say
-"one of the two"). Requests the schema refuses are sent as drawn.
+"one of the two"), a team that takes part in the operation, and the restrictions of handling code H3.
+Requests the schema refuses are sent as drawn.
 """
 
 import json
@@ -51,7 +53,7 @@ def api_token(db):
     findings.case_share_with_team(user=cast.de, case=family["case"], team="FR")
     findings.url_log(user=cast.fr, operation=cast.operation, raw_url="https://jobs-abroad.example/offer/7")
     KNOWN.update(operation=cast.operation.pk, platform=cast.platform.pk, case=family["case"].pk,
-                 prosecutor=cast.prosecutor.username)
+                 prosecutor=cast.prosecutor.username, team="FR")
     # As Django's test client does: a request must not close the connection that holds the test's
     # transaction (the WSGI handler would, at the end of each request).
     request_started.disconnect(close_old_connections)
@@ -85,6 +87,8 @@ def supply_what_the_schema_cannot_say(case) -> None:
     for name in ("operation", "platform", "prosecutor"):
         if name in body:
             body[name] = KNOWN[name]
+    if "team" in body and case.path.endswith(("/share/", "/unshare/")):  # a team that takes part
+        body["team"] = KNOWN["team"]
     if body.get("case") is not None:
         body["case"] = KNOWN["case"]
     for name in ("focus_tags", "indicators"):  # names of the operation's tags, codes of the taxonomy
@@ -92,8 +96,10 @@ def supply_what_the_schema_cannot_say(case) -> None:
             body[name] = []
     if body.get("handling_code") == "H3":  # "other restrictions", which must then be written out
         body["handling_restrictions"] = "Not for the press before the trial"
-    if "url" in body and case.path == "/api/v1/urls/":
+    if "url" in body and case.path == "/api/v1/urls/":  # canonical_url: what a URL is takes code to say
         body["url"] = f"https://site-{uuid.uuid4().hex[:8]}.example/advert"
+    if "handle" in body and case.path == "/api/v1/social-accounts/":  # canonical_handle, the same
+        body["handle"] = f"@account_{uuid.uuid4().hex[:8]}"
     if case.path == "/api/v1/evidence/" and case.method == "POST":  # a file documents one finding, or none
         for name in ("case", "suspect", "victim", "url", "account"):
             body.pop(name, None)
