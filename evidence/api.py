@@ -107,7 +107,7 @@ class EvidenceViewSet(FindingViewSet):
     def download(self, request, pk=None):
         evidence = self.get_object()
         # A possible victim's evidence needs the same justification as the victim's record.
-        justification = victim_justification(request) if evidence.victim_id else ""
+        justification = victim_justification(request, required=bool(evidence.victim_id))
         # Always an inert attachment: the browser stores it, never renders it here.
         return evidence_response(user=request.user, evidence=evidence, justification=justification,
                                  content_type="application/octet-stream")

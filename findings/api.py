@@ -241,7 +241,7 @@ class CaseViewSet(FindingViewSet):
         case = self.get_object()
         # The bundle holds the victims' whole records: the same reason as for reading them one by one.
         victims = PossibleVictim.objects.visible_to(request.user).filter(case=case).exists()
-        justification = victim_justification(request) if victims else ""
+        justification = victim_justification(request, required=victims)
         return Response(case_bundle(user=request.user, case=case, request=request, justification=justification))
 
 

@@ -72,21 +72,25 @@ VICTIM_EXPORT = extend_schema(
 )
 
 
-def victim_justification(request) -> str:
+def victim_justification(request, *, required: bool = True) -> str:
     """The reason given for reading possible victims' records (or their evidence) through the API.
 
-    428 when none is given; ValidationError (400, naming the input) when it says too little or too much.
+    428 when none is given and one is ``required``; ValidationError (400, naming the input) when one given
+    says too little or too much — also where none is needed (a case bundle without victims), as the
+    schema documents the parameter there too. "" when none is given nor needed.
     """
     given = {JUSTIFICATION_HEADER: request.headers.get(JUSTIFICATION_HEADER),
              JUSTIFICATION_PARAMETER: request.query_params.get(JUSTIFICATION_PARAMETER)}
     given = {name: text for name, text in given.items() if text is not None}
-    if not any(text.strip() for text in given.values()):
+    if required and not any(text.strip() for text in given.values()):
         raise JustificationRequired()
     # Each one given is checked, as the schema documents each: a header that says enough does not make a
     # bad query parameter beside it good.
     errors = {name: [TOO_LITTLE_OR_TOO_MUCH] for name, text in given.items() if not _says_enough(text)}
     if errors:
         raise serializers.ValidationError(errors)
+    if not given:
+        return ""
     return clean_justification(given.get(JUSTIFICATION_HEADER) or given[JUSTIFICATION_PARAMETER])
 
 

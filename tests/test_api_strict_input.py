@@ -149,3 +149,11 @@ def test_a_report_request_takes_what_its_kind_takes(cast, body, field):
     response = api_as(cast.coordinator).post(url("report-list"), body, format="json")
     assert response.status_code == 400
     assert field in response.json()["fields"]
+
+
+def test_a_reason_given_where_none_is_needed_is_still_checked(cast):
+    case = cast.case_of(cast.de)  # no victims: the bundle needs no reason
+    client = api_as(cast.de)
+    assert client.get(url("case-bundle", case.pk)).status_code == 200
+    response = client.get(url("case-bundle", case.pk), {"justification": "x"})
+    assert response.status_code == 400 and "justification" in response.json()["fields"]
