@@ -40,7 +40,9 @@ if DATABASE_URL and not REDIS_URL:
     )
 
 SECRET_KEY = env.str("SECRET_KEY", default=EMBEDDED_SECRET_KEY)
-DEBUG = env.bool("DEBUG", default=EMBEDDED and not PRODUCTION)
+# Off unless asked for (DEBUG=true), the demo included: a debug page shows tracebacks, settings and
+# every URL pattern to whoever provokes an error. Our own 404 and 500 pages answer instead.
+DEBUG = env.bool("DEBUG", default=False)
 # Loopback names are always allowed: container health checks and local probes use them.
 ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     # The Content-Security-Policy header (SECURE_CSP below) on every answer, static files and errors included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer past the static files: no-store, unless a view says otherwise (config/middleware.py).
+    "config.middleware.NoStoreMiddleware",
     # A lost database connection anywhere inside (sessions, auth, views): 503 "database unavailable, try again".
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,7 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.BrowsableAPIRenderer"],
     # JSON in; the two file uploads (evidence, import) take multipart on their own.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.paging.StableCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.exception_handler",
