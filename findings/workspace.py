@@ -275,7 +275,10 @@ def linkable_cases(*, user, operation, membership: Membership | None = None, lim
     ``membership`` is no longer needed: the rule reads the user's memberships itself.
     """
     qs = Case.objects.changeable_by(user).in_operation(operation).exclude(status=Case.Status.CLOSED)
-    return list(qs.only("pk", "reference", "title", "team").order_by("-created_at")[:limit])
+    cases = list(qs.only("pk", "reference", "title", "team").order_by("-created_at")[:limit])
+    for case in cases:  # the suggestions' text, cut here once rather than by a filter per option
+        case.short_title = case.title if len(case.title) <= 60 else f"{case.title[:59]}…"
+    return cases
 
 
 def operation_teams(operation) -> list[str]:
