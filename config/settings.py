@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "platforms",
     "findings",
     "setup",
+    "partners",
     "evidence",
     "intake",
     "hits",
