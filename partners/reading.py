@@ -210,6 +210,12 @@ def _plain_list(reader: _Reader, text: str) -> None:
             reader.take("", number, _one_line, reader, line)
 
 
+# The shapes of the wallet addresses ``identifiers.wallets`` checks: one of these shapes with a failing
+# checksum is a broken wallet, and is named as one.
+_WALLET_LIKE = re.compile(
+    r"0x[0-9a-f]{40}|bc1[0-9a-z]{6,87}|[13T][1-9A-HJ-NP-Za-km-z]{24,34}|[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?",
+    re.I,
+)
 _PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]{6,}")
 _PREFIXED = re.compile(r"([a-z][a-z0-9-]{1,30}):\s*@?([^\s@/]+|[^\s/]+@[^\s/]+)", re.I)
 # "tel:+49…", "btc:bc1…" (how ActionDay writes a selector): the prefix says the kind, not a platform.
@@ -229,7 +235,7 @@ def _one_line(reader: _Reader, raw) -> set[Found]:
             return getattr(reader, _KIND_PREFIXES[prefix])(rest)
         if "@" not in rest:
             return reader.handle(prefix, rest)
-    if wallet(line):
+    if _WALLET_LIKE.fullmatch(line):
         return reader.wallet(line)
     if "@" in line.replace("[@]", "@") and "/" not in line:
         return reader.email(line)
