@@ -106,7 +106,6 @@ def erasure_counts(operation: Operation) -> dict[str, int]:
         "evidence files": Evidence.objects.filter(operation=operation).count(),
         "page captures": Capture.objects.filter(operation=operation).count(),
         "selectors": Selector.objects.filter(operation=operation).count(),
-        "watch lists": WatchList.objects.filter(operation=operation).count(),
         "cross-border hits": _hits(operation).count(),
         "reports": _reports(operation).count(),
         "platform check notes": PlatformCheck.objects.filter(operation=operation).exclude(note="").count(),
