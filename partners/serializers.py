@@ -5,7 +5,6 @@ from rest_framework import serializers
 from api.base import ErrorSerializer
 
 from .models import WatchList
-from .reading import FORMATS
 
 
 class StrictSerializer(serializers.Serializer):
@@ -26,14 +25,14 @@ class WatchListImportSerializer(StrictSerializer):
     )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                  help_text="What the list is called on hits; the file's name if not given.")
-    format = serializers.ChoiceField(choices=FORMATS, required=False,
+    format = serializers.ChoiceField(choices=WatchList.Format.choices, required=False,
                                      help_text="stix, misp or list; recognised from the content if not given.")
 
 
 class WatchListResultSerializer(serializers.Serializer):
     watch_list = serializers.IntegerField(allow_null=True, help_text="The new list's id; null when nothing was new.")
     name = serializers.CharField()
-    format = serializers.ChoiceField(choices=FORMATS)
+    format = serializers.ChoiceField(choices=WatchList.Format.choices)
     items = serializers.IntegerField(help_text="Items of the file that name an identifier.")
     ignored = serializers.IntegerField(help_text="Items that name nothing ActionDay matches (a file hash, a "
                                                  "STIX report, a host everybody links to).")
