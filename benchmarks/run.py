@@ -11,9 +11,10 @@ which then:
 2. (e) times cross-border matching against the stored selectors (benchmarks/matching.py);
 3. (b) times the access rule against the operation-only filter (benchmarks/access_rule.py);
 4. (c) times compiling the operation's figures (benchmarks/figures.py);
-5. starts gunicorn, a Celery worker and Celery beat as in production (settings from the
-   environment, DEBUG off), and (a) runs locust as a separate process: N analysts of different
-   teams listing, searching, opening and logging findings (benchmarks/locustfile.py);
+5. starts gunicorn, a Celery worker, Celery beat and the audit sequencer as in production (settings
+   from the environment, DEBUG off, audit events appended unchained), and (a) runs locust as a
+   separate process: 50, then 150 analysts of different teams listing, searching, opening and
+   logging findings (benchmarks/locustfile.py); then checks that the trail is chained and intact;
 6. (d) has the worker build the PDF reports (benchmarks/reports.py);
 7. stops what it started, prints the table and writes everything, with the machine's details,
    to benchmarks/results/<timestamp>.json.
@@ -257,6 +258,8 @@ def start_services(args, log_dir: Path) -> tuple[list[Service], int]:
     services = [Service("gunicorn", web, log_dir)]
     services.append(Service("worker", [python, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
                                        f"--concurrency={args.worker_concurrency}", "-n", "bench@%h"], log_dir))
+    # One sequencer chains the audit events the requests append (as docker-compose runs it).
+    services.append(Service("sequencer", [python, "manage.py", "audit_sequencer"], log_dir))
     if args.beat:
         services.append(Service("beat", [python, "-m", "celery", "-A", "config", "beat", "--loglevel=WARNING",
                                          "--schedule", str(log_dir / "celerybeat-schedule")], log_dir))
@@ -444,6 +447,7 @@ def main(argv=None):
             if "a" in args.only:
                 result["loads"] = [load(args, int(users), port, log_dir, services)
                                    for users in str(args.users).split(",") if users.strip()]
+                result["audit_trail"] = audit_after_load()
             if "d" in args.only:
                 step("(d) building the PDF reports through the worker")
                 result["reports"] = reports.measure(operation=operation)
@@ -492,6 +496,19 @@ def load(args, users: int, port: int, log_dir: Path, services) -> dict:
             "load_average_before": load_average_before, "load_average_after": os.getloadavg()}
 
 
+def audit_after_load() -> dict:
+    """Every event the load appended is chained within seconds, and the chain verifies."""
+    from audit.models import AuditEvent
+    from audit.trail import verify_chain
+
+    deadline = time.monotonic() + 30
+    while AuditEvent.objects.filter(seq__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    problems = verify_chain()
+    return {"events": AuditEvent.objects.count(), "unchained": AuditEvent.objects.filter(seq__isnull=True).count(),
+            "problems": problems[:5]}
+
+
 def step(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
@@ -511,6 +528,11 @@ def targets(result: dict) -> dict:
         if entry.get("web_cpu_ms_per_request") is not None:
             found[f"(not a target) {users} analysts: web CPU per request, logins excluded"] = {
                 "value": f"{entry['web_cpu_ms_per_request']} ms", "met": True}
+    if "audit_trail" in result:
+        trail = result["audit_trail"]
+        found["audit trail chained and intact after the load"] = {
+            "value": f"{trail['events']:,} events, {trail['unchained']} unchained, {len(trail['problems'])} problems",
+            "met": not trail["unchained"] and not trail["problems"]}
     if "figures" in result and "met" in result["figures"]:
         found["figures of the big operation < 2 s"] = {"value": result["figures"]["median_s"],
                                                       "met": result["figures"]["met"]}

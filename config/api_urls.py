@@ -164,5 +164,6 @@ urlpatterns = [
     path("docs/", login_required(csp_override(SWAGGER_CSP)(SwaggerView.as_view())), name="docs"),
     path("redoc/", login_required(csp_override(REDOC_CSP)(RedocView.as_view())), name="redoc"),
     path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
-    re_path(r"^.*$", not_found),  # last: any other address under /api/ gets the API's 404
+    # Last: any other address under /api/ gets the API's 404 — a line break (%0A) in it too.
+    re_path(r"^[\s\S]*$", not_found),
 ]

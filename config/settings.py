@@ -40,7 +40,9 @@ if DATABASE_URL and not REDIS_URL:
     )
 
 SECRET_KEY = env.str("SECRET_KEY", default=EMBEDDED_SECRET_KEY)
-DEBUG = env.bool("DEBUG", default=EMBEDDED and not PRODUCTION)
+# Off unless asked for (DEBUG=true), the demo included: a debug page shows tracebacks, settings and
+# every URL pattern to whoever provokes an error. Our own 404 and 500 pages answer instead.
+DEBUG = env.bool("DEBUG", default=False)
 # Loopback names are always allowed: container health checks and local probes use them.
 ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -103,9 +105,13 @@ MIDDLEWARE = [
     # The Content-Security-Policy header (SECURE_CSP below) on every answer, static files and errors included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer past the static files: no-store, unless a view says otherwise (config/middleware.py).
+    "config.middleware.NoStoreMiddleware",
     # A lost database connection anywhere inside (sessions, auth, views): 503 "database unavailable, try again".
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session middleware: pushes a signed-in session's end back, saving it once a minute at most.
+    "accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -275,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.BrowsableAPIRenderer"],
     # JSON in; the two file uploads (evidence, import) take multipart on their own.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.paging.StableCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.exception_handler",
@@ -341,10 +347,11 @@ SILENCED_SYSTEM_CHECKS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # 429 with registration/locked_out.html
 
-# A session ends after SESSION_IDLE_MINUTES without a request; every request pushes the end back.
+# A session ends after SESSION_IDLE_MINUTES without a request; a request pushes the end back, saving
+# the session at most once a minute (accounts/sessions.py) rather than on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Content-Security-Policy in every mode, so that development and the tests see what production
 # sends: our own scripts, styles and images only, no inline script or style, no plugins, never

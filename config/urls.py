@@ -27,3 +27,8 @@ urlpatterns = [
     path("operations/<slug:code>/hits/", include("hits.urls")),
     path("", include("reports.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

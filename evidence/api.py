@@ -10,13 +10,15 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import ApiViewSet, ErrorSerializer
-from api.filters import IdFilter
+from api.filters import VisibleIdFilter
 from audit.consultation import HEADER as JUSTIFICATION_HEADER
 from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
-from findings.api import VICTIM_READ_PARAMETERS, FindingViewSet, finding_schema, victim_justification
+from findings.api import FindingViewSet, finding_schema
+from findings.api_justification import VICTIM_READ_PARAMETERS, victim_justification
 from findings.filters import CaseLinkedFilter
-from findings.models import Evidence
+from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 from operations.record_api import FindingFilter
+from platforms.models import PlatformCheck
 
 from .capturing import capture_request, capture_retry, captures_request_for_case, captures_request_for_check
 from .downloads import evidence_response
@@ -35,10 +37,10 @@ from .services import EvidenceSizeLimitHandler, evidence_attach, size_limit_mess
 class EvidenceFilter(CaseLinkedFilter):
     sha256 = django_filters.CharFilter(lookup_expr="iexact")
     content_type = django_filters.CharFilter()
-    suspect = IdFilter(field_name="suspect_id")
-    victim = IdFilter(field_name="victim_id")
-    url = IdFilter(field_name="url_id")
-    account = IdFilter(field_name="account_id")
+    suspect = VisibleIdFilter(model=Suspect, field_name="suspect_id", help_text="Suspect id.")
+    victim = VisibleIdFilter(model=PossibleVictim, field_name="victim_id", help_text="Possible victim id.")
+    url = VisibleIdFilter(model=DetectedUrl, field_name="url_id", help_text="Detected URL id.")
+    account = VisibleIdFilter(model=SocialAccount, field_name="account_id", help_text="Social account id.")
 
     class Meta:
         model = Evidence
@@ -117,7 +119,7 @@ class EvidenceViewSet(FindingViewSet):
     def download(self, request, pk=None):
         evidence = self.get_object()
         # A possible victim's evidence needs the same justification as the victim's record.
-        justification = victim_justification(request) if evidence.victim_id else ""
+        justification = victim_justification(request, required=bool(evidence.victim_id))
         # Always an inert attachment: the browser stores it, never renders it here.
         return evidence_response(user=request.user, evidence=evidence, justification=justification,
                                  content_type="application/octet-stream")
@@ -127,9 +129,10 @@ class EvidenceViewSet(FindingViewSet):
 
 
 class CaptureFilter(FindingFilter):
-    url = IdFilter(field_name="url_id", help_text="URL finding id.")
-    case = IdFilter(field_name="url__case_id", help_text="Case id (the captures of its URLs).")
-    platform_check = IdFilter(field_name="platform_check_id", help_text="Platform check id.")
+    url = VisibleIdFilter(field_name="url_id", model=DetectedUrl, help_text="URL finding id.")
+    case = VisibleIdFilter(field_name="url__case_id", model=Case, help_text="Case id (the captures of its URLs).")
+    platform_check = VisibleIdFilter(field_name="platform_check_id", model=PlatformCheck,
+                                     help_text="Platform check id.")
     status = django_filters.ChoiceFilter(choices=Capture.Status.choices)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 
 import audit
+from api.base import StateConflict
 from capture import AddressPolicy, Refused
 from findings.models import Case, DetectedUrl, Evidence
 from findings.services import url_log
@@ -135,10 +136,10 @@ def captures_request_for_check(*, user, check: PlatformCheck, addresses: str, ow
 def capture_retry(*, user, capture: Capture) -> Capture:
     """Queue a failed capture again (whoever may change its URL)."""
     if capture.url is None:
-        raise ValidationError("The URL of this capture was deleted; it cannot be captured again.")
+        raise StateConflict("The URL of this capture was deleted; it cannot be captured again.")
     require_change(user, capture.url)
     if capture.status != Capture.Status.FAILED:
-        raise ValidationError("Only a failed capture can be retried.")
+        raise StateConflict("Only a failed capture can be retried.")
     with transaction.atomic():
         requeued = Capture.objects.filter(pk=capture.pk, status=Capture.Status.FAILED).update(
             status=Capture.Status.QUEUED, progress=0, reason="", attempts=0, claimed_at=None

@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
 from findings.serializers import CaseLinkField, EvidenceSerializer
 from identifiers.canonical import defang
@@ -21,7 +22,7 @@ __all__ = [
 ]
 
 
-class EvidenceCreateSerializer(serializers.Serializer):
+class EvidenceCreateSerializer(StrictSerializer):
     file = serializers.FileField(allow_empty_file=False, help_text="Hashed (SHA-256) and typed by the server.")
     operation = VisibleIdField(Operation, required=False, help_text="Needed when the file documents no finding.")
     case = VisibleIdField(Case, required=False)
@@ -50,7 +51,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class EvidenceUpdateSerializer(serializers.Serializer):
+class EvidenceUpdateSerializer(StrictSerializer):
     case = CaseLinkField(help_text="Evidence is never edited; only the case it hangs off may change.")
 
 
@@ -101,7 +102,7 @@ class CaptureSerializer(serializers.ModelSerializer):
         return CaptureFileSerializer(record.ordered_files, many=True, context=self.context).data
 
 
-class CaptureRequestSerializer(serializers.Serializer):
+class CaptureRequestSerializer(StrictSerializer):
     """Exactly one of: a URL finding; a case (all its URLs); a platform check with the addresses met there."""
 
     url = VisibleIdField(DetectedUrl, required=False, help_text="Capture this URL finding's page.")
@@ -127,5 +128,5 @@ class CaptureRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class CaptureBatchSerializer(serializers.Serializer):
+class CaptureBatchSerializer(StrictSerializer):
     captures = CaptureSerializer(many=True)

@@ -1,12 +1,14 @@
 """Filters of the API's finding lists (django-filter). They only narrow what ``visible_to`` allows.
 
-Related records are filtered by id (``?operation=3&case=12``) as plain numbers: an id outside the
-user's reach gives an empty list, never a "no such record" that would tell it exists.
+Related records are filtered by id (``?operation=3&case=12``), each resolved through the access rule
+of the record it names first (``api.filters.VisibleIdFilter``): an id outside the user's reach gives
+an empty list, exactly like an id that does not exist. Platforms and indicators are reference data
+that everyone sees.
 """
 
 import django_filters
 
-from api.filters import IdFilter
+from api.filters import IdFilter, VisibleIdFilter
 from operations.countries import NATIONALITY_CHOICES
 from operations.record_api import FindingFilter
 
@@ -14,7 +16,7 @@ from .models import Case, DetectedUrl, ExploitationType, PossibleVictim, SocialA
 
 
 class CaseLinkedFilter(FindingFilter):
-    case = IdFilter(field_name="case_id", help_text="Case id.")
+    case = VisibleIdFilter(model=Case, field_name="case_id", help_text="Case id.")
     no_case = django_filters.BooleanFilter(field_name="case", lookup_expr="isnull", help_text="Not linked to a case.")
 
 

@@ -61,6 +61,10 @@ class LinksToCase(WorkspaceForm):
         return case
 
 
+# URLs and accounts are shared with the whole operation, their notes with them (DESIGN.md, the access rule).
+SHARED_NOTE = "Every team of the operation reads it, as it sees the URL or account itself."
+
+
 class UrlLogForm(LinksToCase):
     url = forms.CharField(
         label="URL", max_length=4096,
@@ -68,7 +72,7 @@ class UrlLogForm(LinksToCase):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "hxxps://…"}),
     )
     case = CaseReferenceField()
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=SHARED_NOTE)
 
 
 class AccountLogForm(LinksToCase):
@@ -79,7 +83,7 @@ class AccountLogForm(LinksToCase):
     )
     display_name = forms.CharField(required=False, max_length=200)
     case = CaseReferenceField()
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=SHARED_NOTE)
 
 
 class SuspectLogForm(LinksToCase):

@@ -8,6 +8,7 @@ someone else's case is "does not exist", exactly like a missing one.
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from identifiers.canonical import defang
 from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.record_api import (
@@ -72,6 +73,37 @@ class CaseSerializer(FindingSerializer):
         read_only_fields = fields
 
 
+class VisibleReferenceField(serializers.IntegerField):
+    """The id of another record this one names — null when the reader may not see that record.
+
+    URLs and accounts are shared with the whole operation, the case they hang off is not; a team's
+    suspect may hang off another team's case; a victim may be marked as the same person as another
+    team's record. An id the reader may not see is not given away with the record that names it.
+    """
+
+    def __init__(self, model, field: str, **kwargs):
+        self.model = model
+        kwargs.update(source=field, read_only=True, allow_null=True)
+        kwargs.setdefault("help_text", f"Id of the {model._meta.verbose_name}; null when none, or one you may not see.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, pk):
+        request = self.context.get("request")
+        if pk is None or request is None:
+            return pk
+        known = self.context.setdefault("_visible_references", {})  # one answer per record and response
+        key = (self.model._meta.label_lower, pk)
+        if key not in known:
+            known[key] = self.model.objects.visible_to(request.user).filter(pk=pk).exists()
+        return pk if known[key] else None
+
+
+class VisibleCaseField(VisibleReferenceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
+        super().__init__(Case, "case_id", **kwargs)
+
+
 # Read-only choice fields lose their blank choice in the schema unless it is declared.
 def _blank_country():
     return serializers.ChoiceField(choices=NATIONALITY_CHOICES, allow_blank=True, read_only=True,
@@ -79,6 +111,7 @@ def _blank_country():
 
 
 class SuspectSerializer(FindingSerializer):
+    case = VisibleCaseField()
     nationality = _blank_country()
 
     class Meta:
@@ -89,6 +122,10 @@ class SuspectSerializer(FindingSerializer):
 
 
 class VictimSerializer(FindingSerializer):
+    case = VisibleCaseField()
+    duplicate_of = VisibleReferenceField(PossibleVictim, "duplicate_of_id",
+                                         help_text="Id of the record of the same person; null when none, or one "
+                                         "you may not see.")
     nationality = _blank_country()
 
     class Meta:
@@ -98,28 +135,6 @@ class VictimSerializer(FindingSerializer):
             "case", "code", "nationality", "sex", "age_band", "is_minor", "notes", "duplicate_of",
         ]
         read_only_fields = fields
-
-
-class VisibleCaseField(serializers.IntegerField):
-    """The id of the case a URL or account hangs off — null when the reader may not see that case.
-
-    URLs and accounts are shared with the whole operation; the case they hang off is not, and an
-    unshared case's id is not given away with them.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.update(source="case_id", read_only=True, allow_null=True)
-        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
-        super().__init__(**kwargs)
-
-    def to_representation(self, case_id):
-        request = self.context.get("request")
-        if case_id is None or request is None:
-            return case_id
-        known = self.context.setdefault("_visible_cases", {})  # one answer per case and response
-        if case_id not in known:
-            known[case_id] = Case.objects.visible_to(request.user).filter(pk=case_id).exists()
-        return case_id if known[case_id] else None
 
 
 class UrlSerializer(FindingSerializer):
@@ -154,6 +169,11 @@ class SocialAccountSerializer(FindingSerializer):
 
 
 class EvidenceSerializer(FindingSerializer):
+    case = VisibleCaseField()
+    suspect = VisibleReferenceField(Suspect, "suspect_id")
+    victim = VisibleReferenceField(PossibleVictim, "victim_id")
+    url = VisibleReferenceField(DetectedUrl, "url_id")
+    account = VisibleReferenceField(SocialAccount, "account_id")
     captured_by = serializers.CharField(source="captured_by.username", read_only=True)
     source_url_defanged = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField(help_text="Where the file itself is served (as an attachment).")
@@ -197,7 +217,7 @@ class CaseCreateSerializer(NewFindingSerializer):
     indicators = IndicatorCodesField(required=False)
 
 
-class CaseUpdateSerializer(serializers.Serializer):
+class CaseUpdateSerializer(StrictSerializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read. If the case changed since, nothing is saved (409)."
     )
@@ -212,17 +232,17 @@ class CaseUpdateSerializer(serializers.Serializer):
     indicators = IndicatorCodesField(required=False)
 
 
-class CaseReferSerializer(serializers.Serializer):
+class CaseReferSerializer(StrictSerializer):
     referred_to = serializers.CharField(max_length=200, help_text="The authority the case is handed to.")
 
 
-class CaseCloseSerializer(serializers.Serializer):
+class CaseCloseSerializer(StrictSerializer):
     reason = serializers.ChoiceField(choices=Case.CloseReason.choices, help_text="Why the case is closed.")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True,
                                  help_text="Required with `other`; kept on the case, not in the timeline.")
 
 
-class CaseShareSerializer(serializers.Serializer):
+class CaseShareSerializer(StrictSerializer):
     team = serializers.ChoiceField(
         choices=COUNTRY_CHOICES, required=False, help_text="A country team of the operation."
     )
@@ -234,6 +254,18 @@ class CaseShareSerializer(serializers.Serializer):
         if ("team" in attrs) == ("prosecutor" in attrs):
             raise serializers.ValidationError("Give either a team or a prosecutor.")
         return attrs
+
+
+class _ShareWithTeam(StrictSerializer):
+    team = serializers.ChoiceField(choices=COUNTRY_CHOICES, help_text="A country team of the operation.")
+
+
+class _ShareWithProsecutor(StrictSerializer):
+    prosecutor = serializers.CharField(max_length=150, help_text="User name of a prosecutor of the operation.")
+
+
+# A share names a team or a prosecutor, not both: the two shapes, for the schema (CaseShareSerializer reads both).
+CASE_SHARE_SHAPES = [_ShareWithTeam, _ShareWithProsecutor]
 
 
 class CaseSharesSerializer(serializers.Serializer):
@@ -250,18 +282,6 @@ class SuspectCreateSerializer(NewFindingSerializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class RefusesUnknownFields:
-    """A field the endpoint does not take is refused with its name (400), never silently ignored."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [f"Not a field of this request; it takes: {', '.join(self.fields)}."] for name in unknown})
-        return super().to_internal_value(data)
-
-
 class DuplicateOfField(VisibleIdField):
     def __init__(self, model, **kwargs):
         kwargs.update(required=False, allow_null=True, help_text=(
@@ -270,7 +290,7 @@ class DuplicateOfField(VisibleIdField):
         super().__init__(model, **kwargs)
 
 
-class SuspectUpdateSerializer(RefusesUnknownFields, serializers.Serializer):
+class SuspectUpdateSerializer(StrictSerializer):
     alias = serializers.CharField(max_length=200, required=False)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
@@ -289,7 +309,7 @@ class VictimCreateSerializer(NewFindingSerializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class VictimUpdateSerializer(RefusesUnknownFields, serializers.Serializer):
+class VictimUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
@@ -307,7 +327,7 @@ class UrlCreateSerializer(NewFindingSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class UrlUpdateSerializer(serializers.Serializer):
+class UrlUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     note = serializers.CharField(required=False, allow_blank=True)
     indicators = IndicatorCodesField(required=False)
@@ -321,7 +341,7 @@ class SocialAccountCreateSerializer(NewFindingSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SocialAccountUpdateSerializer(serializers.Serializer):
+class SocialAccountUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)

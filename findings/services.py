@@ -5,6 +5,7 @@ records the audit event in one transaction. Pages, API and jobs all call these; 
 writes a finding by itself.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -226,6 +227,21 @@ def case_unshare_with_prosecutor(*, user, case: Case, prosecutor) -> None:
         audit.record(
             actor=user, action="alter", obj=case, summary=f"share with prosecutor {prosecutor.get_username()} withdrawn"
         )
+
+
+def share_prosecutor_named(*, case: Case, pk: int | None = None, username: str | None = None):
+    """The prosecutor a share of ``case`` may name: one of its operation, or one it is shared with already.
+
+    None alike for a user who does not exist and one who is no prosecutor here, so that a form that takes
+    an id or a name never answers with the name of someone the sender may not see.
+    """
+    candidates = CaseUserObjectPermission.objects.filter(content_object=case).values("user_id").union(
+        Membership.objects.filter(operation_id=case.operation_id, role=Membership.Role.PROSECUTOR).values("user_id")
+    )
+    users = get_user_model().objects.filter(pk__in=[row["user_id"] for row in candidates])
+    if pk is not None:
+        return users.filter(pk=pk).first()
+    return users.filter(username=username).first() if username else None
 
 
 def case_shares(case: Case) -> dict:

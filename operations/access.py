@@ -326,6 +326,11 @@ def may_edit_catalogue(user) -> bool:
     )
 
 
+def require_create_operations(user) -> None:
+    if not may_create_operations(user):
+        raise PermissionDenied("Only an administrator, or who was given the right to, creates operations.")
+
+
 def require_set_up(user, operation) -> None:
     if not may_set_up(user, operation):
         raise PermissionDenied("Only an administrator or the operation's lead coordinator may set it up.")

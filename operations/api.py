@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from api.base import ApiViewSet
 
 from . import services
+from .access import require_create_operations
 from .countries import COUNTRY_CHOICES
 from .models import Agency, Operation
 from .serializers import AgencySerializer, OperationCreateSerializer, OperationSerializer
@@ -63,6 +64,7 @@ class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         return Response(OperationSerializer(operation, context={"request": self.request}).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
+        require_create_operations(request.user)  # who may not is told so whatever the body says
         serializer = OperationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         operation = services.operation_create(user=request.user, **serializer.validated_data)

@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
+
 from .access import membership_in
 from .models import Agency, Operation, Participation
 
@@ -48,7 +50,7 @@ class OperationSerializer(serializers.ModelSerializer):
         return {"role": membership.role, "team": membership.team} if membership else None
 
 
-class OperationCreateSerializer(serializers.Serializer):
+class OperationCreateSerializer(StrictSerializer):
     code = serializers.SlugField(max_length=40, help_text="Short public code, e.g. THB-AW-2027.")
     name = serializers.CharField(max_length=200)
     crime_focus = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 import audit
 
-from .access import forget_access, may_create_operations, require_change, require_manage, require_set_up
+from .access import (
+    forget_access,
+    may_create_operations,
+    require_change,
+    require_create_operations,
+    require_manage,
+    require_set_up,
+)
 from .countries import COUNTRY_NAMES, EU_BODIES
 from .models import Agency, FocusTag, Membership, Operation, Participation
 from .transitions import require_move
@@ -111,8 +118,7 @@ def operation_create(*, user, code: str, name: str, starts_at, ends_at, lead_age
                      crime_focus: str = "", focus_tags=()) -> Operation:
     """A new operation, planned. A creator who is not an administrator becomes its coordinator, for the lead
     agency — its lead coordinator, who then sets it up."""
-    if not may_create_operations(user):
-        raise PermissionDenied("Only an administrator, or who was given the right to, creates operations.")
+    require_create_operations(user)
     operation = Operation(code=code.strip(), name=name.strip(), starts_at=starts_at, ends_at=ends_at,
                           lead_agency=lead_agency, crime_focus=crime_focus.strip() or Operation._meta.get_field(
                               "crime_focus").default)

@@ -65,9 +65,10 @@ class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         platform = self.get_object()
         current = {"name": platform.name, "category": platform.category, "surface": platform.surface,
                    "active": platform.active, "domains": list(platform.domains.values_list("domain", flat=True))}
-        serializer = PlatformSaveSerializer(data={**current, **request.data})
+        serializer = PlatformSaveSerializer(data=request.data, partial=True)  # what is not sent stays
         serializer.is_valid(raise_exception=True)
-        platform = catalogue.platform_save(by=request.user, platform=platform, **serializer.validated_data)
+        platform = catalogue.platform_save(by=request.user, platform=platform,
+                                           **(current | serializer.validated_data))
         return Response(PlatformSerializer(Platform.objects.get(pk=platform.pk)).data)
 
 
@@ -127,7 +128,8 @@ class PlatformCheckViewSet(RecordViewSet):
 
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
+        check = self.get_object()
         form = PlatformCheckFinishSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        check = services.check_finish(user=request.user, check=self.get_object(), **form.validated_data)
+        check = services.check_finish(user=request.user, check=check, **form.validated_data)
         return self.answer(check, status.HTTP_200_OK)

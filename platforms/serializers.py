@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from operations.record_api import FindingSerializer, FocusTagNamesField, NewFindingSerializer
 
 from .models import Platform, PlatformCheck
@@ -15,7 +16,7 @@ class PlatformSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "category", "surface", "active", "domains"]
 
 
-class PlatformSaveSerializer(serializers.Serializer):
+class PlatformSaveSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120)
     category = serializers.ChoiceField(choices=Platform.Category.choices)
     surface = serializers.ChoiceField(choices=Platform.Surface.choices, default=Platform.Surface.SURFACE)
@@ -44,7 +45,7 @@ class PlatformCheckCreateSerializer(NewFindingSerializer):
     focus_tags = FocusTagNamesField()
 
 
-class PlatformCheckFinishSerializer(serializers.Serializer):
+class PlatformCheckFinishSerializer(StrictSerializer):
     with_indications = serializers.BooleanField(help_text="Whether signs of trafficking were found.")
     focus_tags = FocusTagNamesField()
     note = serializers.CharField(required=False, allow_blank=True)

@@ -2,6 +2,7 @@
 from a file (``dry_run`` first, then all or nothing), memberships, sign-up links. Creating an operation
 and moving its status are the operations resource's (``POST /api/v1/operations/``, ``…/close/``)."""
 
+import django_filters
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -11,8 +12,10 @@ from rest_framework.response import Response
 
 from accounts.invitations import signed_up_ids
 from api.base import ApiView, ApiViewSet
+from api.filters import VisibleIdFilter
 from operations import services
 from operations.access import require_set_up
+from operations.countries import COUNTRY_CHOICES
 from operations.models import FocusTag, Membership, Operation
 from spreadsheets.reading import ImportRejected
 
@@ -99,6 +102,27 @@ class CatalogueImportView(ApiView):
              "new_domains": r.new_domains, "state": r.state} for r in rows]})
 
 
+class FocusTagFilter(django_filters.FilterSet):
+    # An operation the user does not set up filters to nothing, like one that does not exist.
+    operation = VisibleIdFilter(field_name="operation_id", model=Operation, help_text="Operation id.",
+                                visible=lambda user: Operation.objects.set_up_by(user))
+
+    class Meta:
+        model = FocusTag
+        fields = []
+
+
+class MembershipFilter(django_filters.FilterSet):
+    operation = VisibleIdFilter(field_name="operation_id", model=Operation, help_text="Operation id.",
+                                visible=lambda user: Operation.objects.managed_by(user))
+    role = django_filters.ChoiceFilter(choices=Membership.Role.choices)
+    team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+
+    class Meta:
+        model = Membership
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="The focus tags of the operations the user sets up"),
     create=extend_schema(summary="Add a focus tag to an operation"),
@@ -110,7 +134,7 @@ class FocusTagViewSet(mixins.ListModelMixin, ApiViewSet):
 
     queryset = FocusTag.objects.none()
     serializer_class = FocusTagSerializer
-    filterset_fields = {"operation": ["exact"]}
+    filterset_class = FocusTagFilter
     ordering = ("operation_id", "name", "id")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -118,7 +142,7 @@ class FocusTagViewSet(mixins.ListModelMixin, ApiViewSet):
         return FocusTag.objects.filter(operation__in=Operation.objects.set_up_by(self.request.user))
 
     def create(self, request, *args, **kwargs):
-        serializer = FocusTagSerializer(data=request.data)
+        serializer = FocusTagSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         operation = serializer.validated_data["operation"]
         require_set_up(request.user, operation)
@@ -143,7 +167,7 @@ class FocusTagViewSet(mixins.ListModelMixin, ApiViewSet):
                    responses={200: OpenApiResponse(description="{added: [...], known: [...]}"), 400: REFUSED})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request):
-        form = FocusTagImportSerializer(data=request.data)
+        form = FocusTagImportSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         operation = Operation.objects.set_up_by(request.user).filter(pk=form.validated_data["operation"].pk).first()
         if operation is None:
@@ -173,7 +197,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
 
     queryset = Membership.objects.none()
     serializer_class = MembershipSerializer
-    filterset_fields = {"operation": ["exact"], "role": ["exact"], "team": ["exact"]}
+    filterset_class = MembershipFilter
     ordering = ("operation_id", "team", "id")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     parser_classes = [JSONParser]
@@ -196,7 +220,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
                         .data, status=status_code)
 
     def create(self, request, *args, **kwargs):
-        serializer = MembershipCreateSerializer(data=request.data)
+        serializer = MembershipCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         operation = Operation.objects.managed_by(request.user).filter(pk=data["operation"].pk).first()

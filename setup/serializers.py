@@ -3,11 +3,13 @@
 from rest_framework import serializers
 
 from api.base import ErrorSerializer
+from api.serializers import StrictModelSerializer, StrictSerializer
 from operations.countries import COUNTRY_CHOICES
 from operations.models import Agency, FocusTag, Membership, Operation
+from operations.record_api import VisibleIdField
 
 
-class FileImportSerializer(serializers.Serializer):
+class FileImportSerializer(StrictSerializer):
     file = serializers.FileField(help_text="CSV (UTF-8, a header row) or an Excel workbook (.xlsx, first sheet).")
     dry_run = serializers.BooleanField(default=False, help_text="Check and show what would change; save nothing.")
 
@@ -65,7 +67,29 @@ class CatalogueResultSerializer(serializers.Serializer):
     platforms = CatalogueRowSerializer(many=True)
 
 
-class FocusTagSerializer(serializers.ModelSerializer):
+class OperationSetUpField(VisibleIdField):
+    """An operation the requesting user sets up (administrators: any); any other id does not exist."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Operation, **kwargs)
+
+    def get_queryset(self):
+        return Operation.objects.set_up_by(self.context["request"].user)
+
+
+class OperationManagedField(VisibleIdField):
+    """An operation the requesting user manages (its coordinators; administrators: any)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Operation, **kwargs)
+
+    def get_queryset(self):
+        return Operation.objects.managed_by(self.context["request"].user)
+
+
+class FocusTagSerializer(StrictModelSerializer):
+    operation = OperationSetUpField()
+
     class Meta:
         model = FocusTag
         fields = ["id", "operation", "name"]
@@ -73,7 +97,7 @@ class FocusTagSerializer(serializers.ModelSerializer):
 
 
 class FocusTagImportSerializer(FileImportSerializer):
-    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.all())
+    operation = OperationSetUpField()
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -91,8 +115,8 @@ class MembershipSerializer(serializers.ModelSerializer):
         return membership.user_id in self.context.get("signed_up", set())
 
 
-class MembershipCreateSerializer(serializers.Serializer):
-    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.all())
+class MembershipCreateSerializer(StrictSerializer):
+    operation = OperationManagedField()
     email = serializers.EmailField(help_text="Their user name; a person new to ActionDay gets an account without "
                                              "password and signs up through a link.")
     name = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -101,13 +125,13 @@ class MembershipCreateSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
 
 
-class MembershipUpdateSerializer(serializers.Serializer):
+class MembershipUpdateSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
     team = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False)
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
 
 
-class SignUpLinksRequestSerializer(serializers.Serializer):
+class SignUpLinksRequestSerializer(StrictSerializer):
     delivery = serializers.ChoiceField(choices=["email", "list"], help_text=(
         "email: each link is mailed to its person (after the request commits); list: the links are answered, "
         "for the agencies' own secure channel. Either way the links sent before stop working."))

@@ -46,7 +46,7 @@ def test_a_case_is_referred_investigated_and_closed(cast):
     closed = client.post(url("case-close", case.pk), {"reason": "investigation_concluded"}, format="json").json()
     assert (closed["status"], closed["close_reason"]) == ("closed", "investigation_concluded")
     again = client.post(url("case-refer", case.pk), {"referred_to": "again"}, format="json")
-    assert again.status_code == 400 and "cannot move" in again.json()["detail"]
+    assert again.status_code == 409 and "cannot move" in again.json()["detail"]
     moves = AuditEvent.objects.filter(object_type="findings.case", object_id=str(case.pk), summary__contains="→")
     assert moves.count() == 3
 
@@ -85,6 +85,6 @@ def test_case_indicators_and_focus_tags_change_with_the_case(cast):
 
 def test_an_operation_is_started_closed_and_archived_by_its_coordinator(cast):
     client = api_as(cast.coordinator)
-    assert client.post(url("operation-start", cast.operation.pk)).status_code == 400  # active already
+    assert client.post(url("operation-start", cast.operation.pk)).status_code == 409  # active already
     assert client.post(url("operation-close", cast.operation.pk)).json()["is_read_only"] is True
     assert client.post(url("operation-archive", cast.operation.pk)).json()["status"] == "archived"

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from ..case_reader import read_case
 from ..forms import EvidenceForm, ShareForm
 from ..models import Case
 from ..workspace import operation_teams
+from .persons import record_persons_shown, victim_particulars_shown
 from .records import actions_context, case_or_404
 
 # The page shows the newest events of the history; the case file (PDF) prints all of them.
@@ -28,7 +28,11 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
     shares = seen.shares
     context = actions_context(request, desk, "case", case)
     newest_first = seen.timeline[::-1]
+    justified = victim_particulars_shown(request.session, seen.victims)
+    record_persons_shown(request=request, suspects=seen.suspects, victims=seen.victims, how="listed on the case page",
+                         justified=justified)
     context.update(
+        victims_particulars=bool(justified),
         suspects=seen.suspects, victims=seen.victims, urls=seen.urls, accounts=seen.accounts, evidence=seen.evidence,
         focus_tags=seen.focus_tags, shares=shares, timeline=newest_first[:TIMELINE_ON_PAGE],
         timeline_older=max(0, len(newest_first) - TIMELINE_ON_PAGE),
@@ -78,10 +82,11 @@ def case_share(request, code, reference):
             else:
                 services.case_share_with_team(user=request.user, case=case, team=team)
                 messages.success(request, f"Case {case.reference} is now shared with team {team}.")
-        elif prosecutor_id.isdigit():
-            prosecutor = get_user_model().objects.filter(pk=int(prosecutor_id)).first()
+        elif prosecutor_id.isascii() and prosecutor_id.isdigit() and len(prosecutor_id) < 19:
+            # Only a prosecutor of this operation (or one the case is shared with) is named back to the sender.
+            prosecutor = services.share_prosecutor_named(case=case, pk=int(prosecutor_id))
             if prosecutor is None:
-                raise ValidationError("No such prosecutor.")
+                raise ValidationError("No such prosecutor in this operation.")
             if withdraw:
                 services.case_unshare_with_prosecutor(user=request.user, case=case, prosecutor=prosecutor)
                 messages.success(request, f"Case {case.reference} is no longer shared with {prosecutor}.")

@@ -1,7 +1,8 @@
 """The case file for prosecutors: one case with everything that hangs off it, and its history.
 
 Everything is read through ``visible_to(requester)``: the file holds what the person who asked
-may see, nothing more. Victims appear by pseudonymous code only (their notes are left out); URLs
+may see, nothing more. Victims appear by pseudonymous code only (their particulars and notes are
+left out); the suspects and victims it prints are named in the audit trail when it is built; URLs
 are printed defanged; each evidence file with its SHA-256, capture time and who captured it; the
 timeline is the case's audit trail (the case and what hangs off it, downloads of its case file included).
 """
@@ -16,8 +17,9 @@ from audit.models import AuditEvent
 from evidence.capturing import captures_of
 from evidence.models import Capture
 from findings.case_reader import CaseAsSeen, read_case
-from findings.models import Case
+from findings.models import Case, PossibleVictim, Suspect
 from identifiers.canonical import defang
+from operations.consultations import record_shown, shown_rows
 from operations.countries import country_name
 
 from .captures import captures_section
@@ -58,6 +60,9 @@ def read(user, report) -> CaseFile:
     if case is None:
         raise CaseNotVisible("The requester can no longer see this case (was a share withdrawn?).")
     seen = read_case(user=user, case=case)
+    # The persons the file prints, named in the trail (its download is recorded as a disclosure of the case).
+    for model, records in ((Suspect, seen.suspects), (PossibleVictim, seen.victims)):
+        record_shown(user=user, model=model, rows=shown_rows(records), how=f"printed in case file {report.pk}")
     captures = captures_of(user, case=case).filter(status=Capture.Status.DONE).order_by("started_at", "pk")
     return CaseFile(**vars(seen), captures=list(captures))
 
@@ -86,7 +91,7 @@ def build(doc, *, meta: ReportMeta, data: dict) -> None:
     story += handling_section(1, meta.handling, what="case file")
     story += _case_data(2, case, data, people)
     story += _suspects(3, data.suspects)
-    story += _victims(4, data.victims)
+    story += _victims(4, data.victims, data.same_person)
     story += _urls(5, data.urls)
     story += _accounts(6, data.accounts)
     story += _indicators(7, data)
@@ -141,26 +146,20 @@ def _suspects(number, suspects) -> list:
     return [*out, list_table(["Alias", "Role", "Nationality", "Age", "Notes", "Team, logged (UTC)"], rows, widths)]
 
 
-def _victims(number, victims) -> list:
+def _victims(number, victims, same_person) -> list:
     out = section(number, f"Possible victims ({len(victims)})")
     if not victims:
         return [*out, empty("No possible victim is recorded on this case.")]
-    out.append(para("Possible victims are identified by pseudonymous code only; notes about them are not "
-                    "included in this file.", "small"))
+    # The file is built without a reason for reading the victims' records (docs/decisions.md): by code only,
+    # as every list shows them until a reason is given; their particulars and notes are read in ActionDay.
+    out.append(para("Possible victims are identified by pseudonymous code only; their particulars and notes are "
+                    "read in ActionDay, with a justification recorded in the audit trail.", "small"))
     rows = [
-        [
-            v.code,
-            country_name(v.nationality) if v.nationality else "unknown",
-            v.get_sex_display(),
-            v.get_age_band_display(),
-            "yes" if v.is_minor else "no",
-            v.duplicate_of.code if v.duplicate_of_id else "—",
-            f"{v.team}, {fmt_time(v.created_at)[:16]}",
-        ]
+        [v.code, same_person.get(v.pk, "—"), f"{v.team}, {fmt_time(v.created_at)[:16]}"]  # "another record": hidden
         for v in victims
     ]
-    widths = [22, 28, 18, 22, 14, 24, 40]
-    headers = ["Code", "Nationality", "Sex", "Age band", "Minor", "Same person as", "Team, logged (UTC)"]
+    widths = [40, 60, 60]
+    headers = ["Code", "Same person as", "Team, logged (UTC)"]
     return [*out, list_table(headers, rows, widths)]
 
 
