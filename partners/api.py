@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import ApiView, ApiViewSet, ErrorSerializer
-from api.filters import IdFilter
+from api.filters import VisibleIdFilter
 from findings.models import Case
 from operations.countries import COUNTRY_CHOICES
 from operations.models import Operation
@@ -166,7 +166,7 @@ class WatchListImportView(ApiView):
 
 
 class WatchListFilter(django_filters.FilterSet):
-    operation = IdFilter(field_name="operation_id", help_text="Operation id.")
+    operation = VisibleIdFilter(model=Operation, field_name="operation_id", help_text="Operation id.")
     team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, help_text="Country team that imported it.")
 
     class Meta:

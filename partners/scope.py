@@ -16,12 +16,14 @@ entries are not findings and are not exported.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 import audit
+from api.filters import BOOLEAN_VALUE, EMPTY_VALUE
 from findings.case_reader import read_case
 from findings.filters import CaseLinkedFilter
 from findings.models import Case, DetectedUrl, Selector, SocialAccount, Suspect
@@ -97,8 +99,10 @@ class ExportFilter(CaseLinkedFilter):
 EXPORT_FILTERS = sorted(set(ExportFilter.base_filters) - {"operation"})
 
 
-def _filtered(queryset, params: dict):
-    filterset = ExportFilter(data=params, queryset=queryset)
+def _filtered(queryset, params: dict, user):
+    # ``?case=`` resolves the case through the rule as ``user`` sees it (api.filters.VisibleIdFilter): a
+    # hidden case filters to nothing, as on the lists, instead of saying what hangs off it.
+    filterset = ExportFilter(data=params, queryset=queryset, request=SimpleNamespace(user=user))
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
     return filterset.qs
@@ -110,22 +114,29 @@ def check_export_filters(params) -> dict:
     if unknown:
         raise ValidationError({name: [f"Not a filter of this export; the filters are: {', '.join(EXPORT_FILTERS)}."]
                                for name in unknown})
+    # As the lists' backend (api.filters.StrictFilterBackend): an empty value is a script's mistake, and
+    # exporting everything for it would hand out what the script meant to leave out.
+    errors = {name: [EMPTY_VALUE] for name in params if params[name] == ""}
+    if params.get("no_case") not in (None, "", "true", "false"):
+        errors["no_case"] = [BOOLEAN_VALUE]
+    if errors:
+        raise ValidationError(errors)
     return {name: params[name] for name in EXPORT_FILTERS if name in params}
 
 
 def operation_scope(*, user, operation, params: dict) -> Scope:
     """What ``user`` may see of the operation, narrowed by the list filters in ``params``."""
     params = check_export_filters(params)
-    check = ExportFilter(data=params, queryset=DetectedUrl.objects.none())
+    check = ExportFilter(data=params, queryset=DetectedUrl.objects.none(), request=SimpleNamespace(user=user))
     if not check.is_valid():
         raise ValidationError({name: list(errors) for name, errors in check.errors.items()})
     cleaned = check.form.cleaned_data
-    urls = _filtered(DetectedUrl.objects.visible_to(user).filter(operation=operation), params)
-    accounts = _filtered(SocialAccount.objects.visible_to(user).filter(operation=operation), params)
-    suspects = _filtered(Suspect.objects.visible_to(user).filter(operation=operation), params)
+    urls = _filtered(DetectedUrl.objects.visible_to(user).filter(operation=operation), params, user)
+    accounts = _filtered(SocialAccount.objects.visible_to(user).filter(operation=operation), params, user)
+    suspects = _filtered(Suspect.objects.visible_to(user).filter(operation=operation), params, user)
     # A finding list's case filters, said of the cases themselves.
     cases = _filtered(Case.objects.visible_to(user).filter(operation=operation),
-                      {k: v for k, v in params.items() if k not in ("case", "no_case")})
+                      {k: v for k, v in params.items() if k not in ("case", "no_case")}, user)
     if cleaned.get("case") is not None:
         cases = cases.filter(pk=cleaned["case"])
     if cleaned.get("no_case"):

@@ -3,18 +3,9 @@
 from rest_framework import serializers
 
 from api.base import ErrorSerializer
+from api.serializers import StrictSerializer
 
 from .models import WatchList
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses a field it does not take, with its name (400), rather than ignoring it."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["This field is not taken here."] for name in unknown})
-        return attrs
 
 
 class WatchListImportSerializer(StrictSerializer):
