@@ -11,10 +11,13 @@ KIND_LABELS = {
     "url_host": "Domain", "url": "URL",
 }
 
+# Hosts in any script (bücher.example, пример.рф) and punycode top-level domains (xn--p1ai): an
+# internationalised name is as live a link as an ASCII one.
+_TLD = r"(?:xn--[a-z0-9-]{2,59}|[^\W\d_]{2,63})"
 _IN_TEXT = re.compile(
     r"(?P<url>\bh(?:tt|xx)ps?://[^\s<>\"']+)"
-    r"|(?P<email>[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,63}\b)"
-    r"|(?P<host>(?<![\w@./\[-])(?:[a-z0-9-]+\.)+[a-z]{2,63}(?![\w-]))",
+    r"|(?P<email>[\w.+-]+@(?:[\w-]+\.)+" + _TLD + r"(?![\w-]))"
+    r"|(?P<host>(?<![\w@./\[-])(?:[\w-]+\.)+" + _TLD + r"(?![\w-]))",
     re.I,
 )
 
