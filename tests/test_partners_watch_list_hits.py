@@ -58,7 +58,7 @@ def test_the_hits_pages_name_the_list(cast, listed, client):
     assert "A watch-list entry: there is no case to share." in page
     client.force_login(cast.fr)
     page = client.get(reverse("hits:inbox", args=[cast.operation.code])).content.decode()
-    assert "Europol AP Phoenix" not in page and "watch list" not in page
+    assert "Europol AP Phoenix" not in page and "watch list “" not in page
     client.force_login(cast.coordinator)
     page = client.get(reverse("hits:board", args=[cast.operation.code]) + "?status=all").content.decode()
     assert "watch list “Europol AP Phoenix”" in page
