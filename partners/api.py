@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import ApiView, ApiViewSet, ErrorSerializer
-from api.filters import VisibleIdFilter
+from api.filters import VisibleIdFilter, id_schema
 from findings.models import Case
 from operations.countries import COUNTRY_CHOICES
 from operations.models import Operation
@@ -48,7 +48,7 @@ FILTERS = [
                      "logged the records."),
     OpenApiParameter("created_after", OpenApiTypes.DATETIME, description="Logged at or after (ISO 8601, UTC)."),
     OpenApiParameter("created_before", OpenApiTypes.DATETIME, description="Logged before (ISO 8601, UTC)."),
-    OpenApiParameter("case", int, description="Case id: only what hangs off this case."),
+    OpenApiParameter("case", id_schema(), description="Case id: only what hangs off this case."),
     OpenApiParameter("no_case", bool, description="true: only what is not linked to a case."),
 ]
 
