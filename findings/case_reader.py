@@ -59,6 +59,7 @@ class CaseAsSeen:
     evidence: list = field(default_factory=list)
     shares: dict = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    events_total: int = 0  # the whole history's length, when the timeline holds only its newest events
     same_person: dict = field(default_factory=dict)  # victim id -> the code of its duplicate, as the reader may see
 
     @property
@@ -78,10 +79,12 @@ class CaseAsSeen:
         return labels
 
 
-def read_case(*, user, case: Case) -> CaseAsSeen:
+def read_case(*, user, case: Case, newest_events: int | None = None) -> CaseAsSeen:
     """The case and everything hanging off it that ``user`` may see, with its shares and history.
 
-    The caller has found ``case`` through ``Case.objects.visible_to(user)``.
+    The caller has found ``case`` through ``Case.objects.visible_to(user)``. With ``newest_events``
+    the timeline holds only that many newest events (the page), ``events_total`` counts them all;
+    the case file and the bundle read the whole history.
     """
     seen = CaseAsSeen(
         case=case,
@@ -103,7 +106,7 @@ def read_case(*, user, case: Case) -> CaseAsSeen:
         ),
         shares=case_shares(case),
     )
-    seen.timeline = _timeline(user, seen)
+    seen.timeline, seen.events_total = _timeline(user, seen, newest=newest_events)
     seen.same_person = _same_person(user, seen.victims)
     return seen
 
@@ -126,7 +129,7 @@ def _hidden_records(user, texts) -> set[str]:
     return hidden
 
 
-def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
+def _timeline(user, seen: CaseAsSeen, *, newest: int | None) -> tuple[list[TimelineEntry], int]:
     labels = seen.records
     wanted: dict[str, list[str]] = {}
     for object_type, object_id in labels:
@@ -135,7 +138,13 @@ def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
     for object_type, ids in wanted.items():
         query |= Q(object_type=object_type, object_id__in=ids)
     # Insert order: an event belongs in the history at once, before the sequencer gives it its seq.
-    events = list(AuditEvent.objects.filter(query).order_by("id"))
+    events = AuditEvent.objects.filter(query)
+    if newest is None:
+        events = list(events.order_by("id"))
+        total = len(events)
+    else:  # a case viewed every few minutes gathers thousands of consultations: read the newest only
+        total = events.count()
+        events = list(events.order_by("-id")[:newest])[::-1]
     named = {match for event in events for match in _CASE_REFERENCE.findall(event.summary)}
     visible = set(Case.objects.visible_to(user).filter(reference__in=named).values_list("reference", flat=True))
     hidden = named - visible
@@ -153,4 +162,4 @@ def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
             summary=words(event.summary),
         )
         for event in events
-    ]
+    ], total

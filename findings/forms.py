@@ -156,6 +156,13 @@ class FilterForm(forms.Form):
             ("", "All teams"), ("mine", f"My team ({my_team})"), ("others", "Shared by other teams"),
             *[(t, t) for t in teams],
         ]
+        # The options as one plain query each, and only when the form is shown (not for an htmx list):
+        # a model choice field walks its queryset through a server-side cursor (three round trips)
+        # on every workspace page. Validation still uses the queryset.
+        self.fields["platform"].widget.choices = lambda: [
+            ("", "All platforms"), *Platform.objects.values_list("pk", "name")]
+        self.fields["indicator"].widget.choices = lambda: [
+            ("", "All indicators"), *Indicator.objects.filter(active=True).values_list("code", "name")]
 
     def filters(self) -> Filters:
         if not self.is_bound:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import IntegerField, Q, Value
+from django.db.models import IntegerField, Prefetch, Q, Value
 from django.utils import timezone
 
 from identifiers.canonical import InvalidUrl, canonical_url, refang
@@ -110,6 +110,10 @@ class Row:
     @property
     def created_at(self):
         return self.record.created_at
+
+    @property
+    def indicators(self) -> list:
+        return getattr(self.record, "indicators_shown", [])
 
     @property
     def cursor(self) -> Cursor:
@@ -223,7 +227,8 @@ def _records(kind: str, pks):
     if kind in _WITH_PLATFORM:
         qs = qs.select_related("platform")
     if kind in _WITH_INDICATORS:
-        qs = qs.prefetch_related("indicators")
+        # A plain list on the record: the list shows them for every row, without a manager per row.
+        qs = qs.prefetch_related(Prefetch("indicators", to_attr="indicators_shown"))
     return {record.pk: record for record in qs}
 
 

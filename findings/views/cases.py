@@ -19,12 +19,12 @@ from .persons import record_persons_shown, victim_particulars_shown
 from .records import actions_context, case_or_404
 
 # The page shows the newest events of the history; the case file (PDF) prints all of them.
-TIMELINE_ON_PAGE = 200
+TIMELINE_ON_PAGE = 100
 
 
 def render_case_page(request, desk, case, evidence_form=None, share_form=None, status=200):
     user = request.user
-    seen = read_case(user=user, case=case)
+    seen = read_case(user=user, case=case, newest_events=TIMELINE_ON_PAGE)
     shares = seen.shares
     context = actions_context(request, desk, "case", case)
     newest_first = seen.timeline[::-1]
@@ -34,8 +34,8 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
     context.update(
         victims_particulars=bool(justified),
         suspects=seen.suspects, victims=seen.victims, urls=seen.urls, accounts=seen.accounts, evidence=seen.evidence,
-        focus_tags=seen.focus_tags, shares=shares, timeline=newest_first[:TIMELINE_ON_PAGE],
-        timeline_older=max(0, len(newest_first) - TIMELINE_ON_PAGE),
+        focus_tags=seen.focus_tags, shares=shares, timeline=newest_first,
+        timeline_older=seen.events_total - len(newest_first),
         evidence_form=evidence_form or EvidenceForm(user=user, operation=desk.operation),
         max_mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     )

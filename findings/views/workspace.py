@@ -7,10 +7,12 @@ finding's page is in ``records``, a case's in ``cases``; bulk paste is the intak
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
 
@@ -47,10 +49,15 @@ def workspace(request, code):
             row.particulars = row.record.pk in justified
     record_persons_shown(request=request, suspects=suspects, victims=victims, how="listed in the workspace",
                          justified=justified)
-    context = {"desk": desk, "operation": desk.operation, "filter_form": filter_form, "page": page,
-               "filters_active": filters.active, "first_page": not request.GET.get("before")}
+    feed = render_to_string("findings/feed.html", using="jinja2", request=request, context={
+        "request": request, "desk": desk, "operation": desk.operation, "page": page, "filters_active": filters.active,
+        "newest_link": _page_link(request, None) if request.GET.get("before") else "",
+        "older_link": _page_link(request, page.next_cursor.encode()) if page.next_cursor else "",
+    })
     if request.htmx and request.htmx.target == "feed" and not request.htmx.history_restore_request:
-        return render(request, "findings/workspace.html#feed", context)
+        return HttpResponse(feed)
+    # Safe: the Jinja2 environment escapes everything it prints, as Django templates do.
+    context = {"desk": desk, "operation": desk.operation, "filter_form": filter_form, "feed": mark_safe(feed)}
     if desk.can_log:
         # The forms themselves come when their box is opened (htmx): building and rendering five
         # forms that are mostly left closed was a fifth of the page's time.
@@ -58,6 +65,15 @@ def workspace(request, code):
         context["linkable_cases"] = linkable_cases(user=request.user, operation=desk.operation,
                                                    membership=desk.membership)
     return render(request, "findings/workspace.html", context)
+
+
+def _page_link(request, before: str | None) -> str:
+    """This page's query string with another ``before`` cursor (none: the newest page)."""
+    query = request.GET.copy()
+    query.pop("before", None)
+    if before:
+        query["before"] = before
+    return f"?{query.urlencode()}"
 
 
 # --- quick logging -----------------------------------------------------------------------------
