@@ -36,6 +36,14 @@ from hits.api import HitViewSet
 from intake.api import ImportView
 from operations.api import AgencyViewSet, OperationViewSet
 from oversight.api import AuditEventViewSet
+from partners.api import (
+    CaseMispView,
+    CaseStixView,
+    OperationMispView,
+    OperationStixView,
+    WatchListImportView,
+    WatchListViewSet,
+)
 from platforms.api import PlatformCheckViewSet, PlatformViewSet
 from reports.api import ReportViewSet, StatisticsView
 from setup.api import (
@@ -66,6 +74,7 @@ RESOURCES = [
     ("audit-events", AuditEventViewSet, "audit-event"),
     ("memberships", MembershipViewSet, "membership"),
     ("focus-tags", FocusTagViewSet, "focus-tag"),
+    ("watch-lists", WatchListViewSet, "watch-list"),
 ]
 
 EXTRA_PATHS = [
@@ -75,6 +84,11 @@ EXTRA_PATHS = [
     path("v1/operations/<int:pk>/participants/", ParticipantsImportView.as_view(), name="operation-participants"),
     path("v1/operations/<int:pk>/sign-up-links/", SignUpLinksView.as_view(), name="operation-sign-up-links"),
     path("v1/platform-catalogue/import/", CatalogueImportView.as_view(), name="platform-catalogue-import"),
+    path("v1/cases/<int:pk>/stix/", CaseStixView.as_view(), name="case-stix"),
+    path("v1/cases/<int:pk>/misp/", CaseMispView.as_view(), name="case-misp"),
+    path("v1/operations/<int:pk>/stix/", OperationStixView.as_view(), name="operation-stix"),
+    path("v1/operations/<int:pk>/misp/", OperationMispView.as_view(), name="operation-misp"),
+    path("v1/operations/<int:pk>/watch-lists/", WatchListImportView.as_view(), name="operation-watch-lists"),
 ]
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "platforms",
     "findings",
     "setup",
+    "partners",
     "evidence",
     "intake",
     "hits",
@@ -332,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         # Two models have a "role": a member's in an operation, a suspect's in a network.
         "MembershipRoleEnum": "operations.choices.Role",
         "SuspectRoleEnum": "findings.models.Suspect.Role",
+        "WatchListFormatEnum": "partners.models.WatchList.Format",  # beside the findings import's "format"
     },
 }
 

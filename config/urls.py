@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("findings.urls")),
     path("", include("evidence.urls")),
     path("", include("intake.urls")),
+    path("", include("partners.urls")),
     path("operations/<slug:code>/hits/", include("hits.urls")),
     path("", include("reports.urls")),
 ]

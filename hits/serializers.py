@@ -28,11 +28,17 @@ class HitSideSerializer(serializers.Serializer):
         source="case_id", allow_null=True, help_text="Case id: null unless the user may see the case."
     )
     case_reference = serializers.CharField(allow_null=True)
+    watch_list = serializers.IntegerField(
+        source="watch_list_id", allow_null=True,
+        help_text="The side is an entry of this watch list (id): null unless the user may see the list.",
+    )
+    watch_list_name = serializers.CharField(allow_null=True, help_text="The name of that watch list.")
 
     def to_representation(self, side):
         data = super().to_representation(side)
         data["finding_kind"] = data["finding_kind"] or None
         data["case_reference"] = data["case_reference"] or None
+        data["watch_list_name"] = data["watch_list_name"] or None
         return data
 
 

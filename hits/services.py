@@ -22,6 +22,7 @@ from identifiers.canonical import defang
 from operations.access import memberships_of
 from operations.countries import country_name
 from operations.models import Membership
+from partners.models import WatchList, WatchListEntry
 
 MAX_REASON = 500
 
@@ -72,6 +73,8 @@ def hit_share(*, user, hit: Hit) -> Hit:
         if getattr(hit, f"answer_{side}") == Hit.Answer.SHARED:
             return hit
         finding = selector_finding(getattr(hit, f"selector_{side}"))
+        if finding is None:
+            raise ValidationError("Your side of this hit is an entry of a watch list: there is no case to share.")
         case = finding if isinstance(finding, Case) else finding.case
         if case is None:
             raise ValidationError(
@@ -147,6 +150,8 @@ class HitSide:
     can_share: bool = False
     share_note: str = ""  # why the viewer cannot share from here
     operation_id: int | None = None
+    watch_list_id: int | None = None  # the side is a watch-list entry: its list, only when the viewer may see it
+    watch_list_name: str = ""
 
 
 @dataclass
@@ -187,6 +192,18 @@ def _link(name: str, finding, code: str) -> str:
         return ""
 
 
+def _watch_lists_of(hits, user) -> dict[int, WatchList]:
+    """The watch list behind each selector of the hits that is a list's entry, when the user may see
+    that list (its team and the coordinators): another team learns no more than kind, value and team."""
+    selector_ids = {s for hit in hits for s in (hit.selector_a_id, hit.selector_b_id)}
+    entries = dict(WatchListEntry.objects.filter(selector_id__in=selector_ids).values_list("selector_id",
+                                                                                          "watch_list_id"))
+    if not entries:
+        return {}
+    visible = {w.pk: w for w in WatchList.objects.visible_to(user).filter(pk__in=set(entries.values()))}
+    return {selector_id: visible[list_id] for selector_id, list_id in entries.items() if list_id in visible}
+
+
 def hit_rows(hits, *, user) -> list[HitRow]:
     """The hits as the user may see them.
 
@@ -213,6 +230,7 @@ def hit_rows(hits, *, user) -> list[HitRow]:
     # A finding may be seen while its case is not (a URL is shared with the operation, its case is not).
     case_ids = {f.pk if name == "case" else f.case_id for (name, _), f in visible.items()} - {None}
     visible_cases = set(Case.objects.visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    lists = _watch_lists_of(hits, user)
     operation_ids = {op for hit in hits for op in (hit.operation_id, hit.operation_a_id, hit.operation_b_id)}
     memberships = _answering_memberships(user, operation_ids)
     rows = []
@@ -228,8 +246,11 @@ def hit_rows(hits, *, user) -> list[HitRow]:
             shown_case = case if case is not None and case.pk in visible_cases else None
             answer = getattr(hit, f"answer_{side}")
             note = ""
+            watch_list = lists.get(selector.pk)
             if side == my_side and answer != Hit.Answer.SHARED:
-                if operation.is_read_only:
+                if selector.case_id is None and finding_id is None:
+                    note = "A watch-list entry: there is no case to share."
+                elif operation.is_read_only:
                     note = f"Operation {operation.code} is {operation.status}: its cases can no longer be shared."
                 elif finding is not None and case is None:
                     note = "Link your finding to a case to share it from here."
@@ -254,6 +275,8 @@ def hit_rows(hits, *, user) -> list[HitRow]:
                     can_share=side == my_side and answer != Hit.Answer.SHARED and case is not None
                     and not operation.is_read_only,
                     share_note=note,
+                    watch_list_id=watch_list.pk if watch_list else None,
+                    watch_list_name=watch_list.name if watch_list else "",
                 )
             )
         value = defang(hit.value) if hit.kind in (Selector.Kind.URL, Selector.Kind.URL_HOST) else hit.value

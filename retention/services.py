@@ -9,8 +9,8 @@ or from the end date for an operation closed without one — and erases it with 
    and from then on ``reports.statistics.compile_figures`` answers for the operation from that
    snapshot (``Operation.erased_at`` is set), so the dashboard, the summary report and the API give
    the same numbers as before.
-2. Everything about persons goes, rows and files: evidence (files in storage too), page captures, selectors and
-   the cross-border hits on them (also those shared with another operation's selector), suspects,
+2. Everything about persons goes, rows and files: evidence (files in storage too), page captures, selectors
+   (watch lists too) and the cross-border hits on them (also those shared with another operation's selector), suspects,
    possible victims, URLs, social accounts, cases with their shares, and the case-file and
    country-team reports (which list those records; the operation summary holds figures only and
    stays). Cases are deleted rather than stripped: a case's title, summary and referral are the lead
@@ -41,6 +41,7 @@ from api.models import IdempotencyKey
 from evidence.models import Capture
 from findings.models import Case, DetectedUrl, Evidence, Hit, PossibleVictim, Selector, SocialAccount, Suspect
 from operations.models import Operation
+from partners.models import WatchList
 from platforms.models import PlatformCheck
 from reports.models import Report
 from reports.services import snapshot_compile
@@ -142,6 +143,7 @@ def erase_operation(*, operation: Operation, dry_run: bool = False, actor=None, 
         _delete(_reports(operation))
         _delete(_hits(operation))
         _delete(Selector.objects.filter(operation=operation))
+        _delete(WatchList.objects.filter(operation=operation))
         for model in (Suspect, PossibleVictim, DetectedUrl, SocialAccount, Case):
             _delete(model.objects.filter(operation=operation))
         PlatformCheck.objects.filter(operation=operation).exclude(note="").update(note="")

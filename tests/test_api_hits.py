@@ -57,7 +57,9 @@ def test_the_other_team_learns_team_kind_value_and_operation_only(cast, lead):
         assert secret not in text
     assert "selector" not in text  # no selector id: it would point at the other team's record
     assert set(german) == {"side", "team", "operation", "operation_code", "answer", "reason", "answered_at",
-                           "yours", "finding_kind", "finding_id", "case", "case_reference"}
+                           "yours", "finding_kind", "finding_id", "case", "case_reference", "watch_list",
+                           "watch_list_name"}
+    assert (german["watch_list"], german["watch_list_name"]) == (None, None)
 
 
 def test_the_other_teams_records_stay_404_through_every_resource(cast, lead):

@@ -6,6 +6,7 @@ Before, ``page_size=null`` gave the default page, ``?created_after=`` the unfilt
 
 import pytest
 import yaml
+from django.contrib.auth.models import Permission
 
 from findings import services as findings
 from findings.models import Hit, Suspect
@@ -79,6 +80,8 @@ def test_every_body_refuses_a_field_it_does_not_take(cast):
     # The coordinator of the lead agency sets the operation up (focus tags, the catalogue).
     Membership.objects.filter(operation=cast.operation, user=cast.coordinator).update(
         agency=cast.operation.lead_agency)
+    # ... and was given the right to create operations (issue 15): POST /operations/ reads its body, then.
+    cast.coordinator.user_permissions.add(Permission.objects.get(codename="add_operation"))
     family["platform"] = cast.platform
     client = api_as(cast.coordinator)
     paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]

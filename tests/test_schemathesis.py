@@ -52,6 +52,8 @@ IMPORT_FILES = {
     "/api/v1/focus-tags/import/": b"name\nTag FRESH\n",
     "/api/v1/platform-catalogue/import/":
         b"name,category,surface,domains\nPlatform FRESH,forum,surface,FRESH.example\n",
+    # A partner's plain watch list: a number and a host of its own each time, so that a list adds something.
+    "/api/v1/operations/{id}/watch-lists/": b"# partner list\n+4915123456789\nsite-FRESH.example\n",
 }
 
 
@@ -105,6 +107,8 @@ def supply_what_the_schema_cannot_say(case) -> None:
         body["team"] = KNOWN["team"]
     if body.get("case") is not None:
         body["case"] = KNOWN["case"]
+    if body.get("duplicate_of") is not None:  # a record of the same kind the user may see: no pattern says which
+        body.pop("duplicate_of")
     for name in ("focus_tags", "indicators"):  # names of the operation's tags, codes of the taxonomy
         if name in body:
             body[name] = []
@@ -129,6 +133,8 @@ def supply_what_the_schema_cannot_say(case) -> None:
     if case.method == "POST" and case.path in ("/api/v1/focus-tags/", "/api/v1/platforms/"):  # names are unique
         body["name"] = f"Name {fresh}"
         body.pop("domains", None)
+    if case.method == "POST" and case.path == "/api/v1/operations/{id}/watch-lists/":  # the file says its format
+        body.pop("format", None)
     if case.method == "POST" and "file" in body:  # what a file holds, only the columns named in the description
         body["file"] = IMPORT_FILES.get(case.path, b"").replace(b"FRESH", fresh.encode()) or body["file"]
 
