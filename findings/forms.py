@@ -4,6 +4,8 @@ Forms only parse and check what was typed; saving goes through the services, who
 ValidationErrors are put back on the form by ``add_service_errors`` so nothing typed is lost.
 """
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -159,10 +161,11 @@ class FilterForm(forms.Form):
         # The options as one plain query each, and only when the form is shown (not for an htmx list):
         # a model choice field walks its queryset through a server-side cursor (three round trips)
         # on every workspace page. Validation still uses the queryset.
-        self.fields["platform"].widget.choices = lambda: [
-            ("", "All platforms"), *Platform.objects.values_list("pk", "name")]
-        self.fields["indicator"].widget.choices = lambda: [
-            ("", "All indicators"), *Indicator.objects.filter(active=True).values_list("code", "name")]
+        # (Cached: the widget walks its options twice when it renders.)
+        self.fields["platform"].widget.choices = functools.cache(lambda: [
+            ("", "All platforms"), *Platform.objects.values_list("pk", "name")])
+        self.fields["indicator"].widget.choices = functools.cache(lambda: [
+            ("", "All indicators"), *Indicator.objects.filter(active=True).values_list("code", "name")])
 
     def filters(self) -> Filters:
         if not self.is_bound:
