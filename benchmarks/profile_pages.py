@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from findings.models import Case  # noqa: E402
+from findings.models import Case, DetectedUrl  # noqa: E402
 
 from .seed import CODE  # noqa: E402
 
@@ -64,12 +64,14 @@ def analyst() -> Client:
 
 def pages(client) -> dict:
     case = Case.objects.filter(operation__code=CODE, team="DE").order_by("-created_at").first()
+    url = DetectedUrl.objects.filter(operation__code=CODE, team="DE", case__isnull=False).order_by("-pk").first()
     workspace = f"/operations/{CODE}/workspace/"
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "feed", "HTTP_HX_CURRENT_URL": workspace}
     return {
         "workspace page": lambda: client.get(workspace),
         "htmx list (URLs, older page)": lambda: client.get(workspace + "?kind=url", **htmx),
         "case page": lambda: client.get(f"/operations/{CODE}/cases/{case.reference}/"),
+        "URL page": lambda: client.get(f"/operations/{CODE}/findings/url/{url.pk}/"),
     }
 
 
