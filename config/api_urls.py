@@ -27,6 +27,7 @@ from evidence.api import EvidenceViewSet
 from findings.api import (
     CaseViewSet,
     IndicatorViewSet,
+    LocationViewSet,
     SocialAccountViewSet,
     SuspectViewSet,
     UrlViewSet,
@@ -37,7 +38,7 @@ from intake.api import ImportView
 from operations.api import AgencyViewSet, OperationViewSet
 from oversight.api import AuditEventViewSet
 from platforms.api import PlatformCheckViewSet, PlatformViewSet
-from reports.api import ReportViewSet, StatisticsView
+from reports.api import HeadlineView, PressParagraphView, ReportViewSet, StatisticsView
 
 app_name = "api"
 
@@ -51,6 +52,7 @@ RESOURCES = [
     ("victims", VictimViewSet, "victim"),
     ("urls", UrlViewSet, "url"),
     ("social-accounts", SocialAccountViewSet, "social-account"),
+    ("locations", LocationViewSet, "location"),
     ("evidence", EvidenceViewSet, "evidence"),
     ("indicators", IndicatorViewSet, "indicator"),
     ("hits", HitViewSet, "hit"),
@@ -61,6 +63,8 @@ RESOURCES = [
 EXTRA_PATHS = [
     path("v1/token/", TokenView.as_view(), name="token"),
     path("v1/operations/<int:pk>/statistics/", StatisticsView.as_view(), name="operation-statistics"),
+    path("v1/operations/<int:pk>/headline/", HeadlineView.as_view(), name="operation-headline"),
+    path("v1/operations/<int:pk>/press-paragraph/", PressParagraphView.as_view(), name="operation-press-paragraph"),
     path("v1/operations/<int:pk>/import/", ImportView.as_view(), name="operation-import-file"),
 ]
 

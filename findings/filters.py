@@ -10,7 +10,7 @@ from api.filters import IdFilter
 from operations.countries import COUNTRY_CHOICES
 from operations.record_api import FindingFilter
 
-from .models import Case, DetectedUrl, ExploitationType, PossibleVictim, SocialAccount, Suspect
+from .models import Case, DetectedUrl, ExploitationType, Location, PossibleVictim, SocialAccount, Suspect
 
 
 class CaseLinkedFilter(FindingFilter):
@@ -69,4 +69,13 @@ class SocialAccountFilter(CaseLinkedFilter):
 
     class Meta:
         model = SocialAccount
+        fields = []
+
+
+class LocationFilter(CaseLinkedFilter):
+    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    city = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Location
         fields = []

@@ -38,7 +38,17 @@ from django.utils import timezone
 import audit
 from api.idempotency import KEEP_FOR
 from api.models import IdempotencyKey
-from findings.models import Case, DetectedUrl, Evidence, Hit, PossibleVictim, Selector, SocialAccount, Suspect
+from findings.models import (
+    Case,
+    DetectedUrl,
+    Evidence,
+    Hit,
+    Location,
+    PossibleVictim,
+    Selector,
+    SocialAccount,
+    Suspect,
+)
 from operations.models import Operation
 from platforms.models import PlatformCheck
 from reports.models import Report
@@ -101,6 +111,7 @@ def erasure_counts(operation: Operation) -> dict[str, int]:
         "possible victims": PossibleVictim.objects.filter(operation=operation).count(),
         "URLs": DetectedUrl.objects.filter(operation=operation).count(),
         "social accounts": SocialAccount.objects.filter(operation=operation).count(),
+        "locations": Location.objects.filter(operation=operation).count(),
         "evidence files": Evidence.objects.filter(operation=operation).count(),
         "selectors": Selector.objects.filter(operation=operation).count(),
         "cross-border hits": _hits(operation).count(),
@@ -139,7 +150,7 @@ def erase_operation(*, operation: Operation, dry_run: bool = False, actor=None, 
         _delete(_reports(operation))
         _delete(_hits(operation))
         _delete(Selector.objects.filter(operation=operation))
-        for model in (Suspect, PossibleVictim, DetectedUrl, SocialAccount, Case):
+        for model in (Suspect, PossibleVictim, DetectedUrl, SocialAccount, Location, Case):
             _delete(model.objects.filter(operation=operation))
         PlatformCheck.objects.filter(operation=operation).exclude(note="").update(note="")
         operation.erased_at = timezone.now()

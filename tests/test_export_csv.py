@@ -62,7 +62,7 @@ def test_an_export_is_recorded_as_a_disclosure(cast):
     export(cast.de, "victim")
     event = AuditEvent.objects.filter(action="disclose").latest("seq")
     assert (event.actor, event.object_type) == (cast.de, "findings.possiblevictim")
-    assert event.summary == "victims exported as CSV"
+    assert event.summary == "possible victims exported as CSV"
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
     newest_first = seen.timeline[::-1]
     context.update(
         suspects=seen.suspects, victims=seen.victims, urls=seen.urls, accounts=seen.accounts, evidence=seen.evidence,
+        locations=seen.locations,
         focus_tags=seen.focus_tags, shares=shares, timeline=newest_first[:TIMELINE_ON_PAGE],
         timeline_older=max(0, len(newest_first) - TIMELINE_ON_PAGE),
         evidence_form=evidence_form or EvidenceForm(user=user, operation=desk.operation),

@@ -76,10 +76,11 @@ def build(doc, *, meta: ReportMeta, data: dict) -> None:
     story += _victims(4, data.victims)
     story += _urls(5, data.urls)
     story += _accounts(6, data.accounts)
-    story += _indicators(7, data)
-    story += _evidence(8, data.evidence, people)
-    story += _shares(9, data.shares, people)
-    story += _timeline_section(10, data, people)
+    story += _locations(7, data.locations)
+    story += _indicators(8, data)
+    story += _evidence(9, data.evidence, people)
+    story += _shares(10, data.shares, people)
+    story += _timeline_section(11, data, people)
     story += closing_block(meta)
     doc.render(story)
 
@@ -187,6 +188,19 @@ def _accounts(number, accounts) -> list:
     ]
     widths = [28, 50, 40, 42, 26]
     return [*out, list_table(["Platform", "Handle", "Display name", "Note", "Team, logged"], rows, widths)]
+
+
+def _locations(number, locations) -> list:
+    out = section(number, f"Locations ({len(locations)})")
+    if not locations:
+        return [*out, empty("No location is recorded on this case.")]
+    rows = [
+        [f"Location {n}", p.address or "—", p.city or "—", p.get_country_display() or "—", p.note or "—",
+         f"{p.team}, {fmt_time(p.created_at)[5:16]}"]
+        for n, p in enumerate(locations, start=1)
+    ]
+    widths = [20, 45, 28, 25, 42, 26]
+    return [*out, list_table(["Record", "Address", "City", "Country", "Note", "Team, logged"], rows, widths)]
 
 
 def _indicators(number, data) -> list:
