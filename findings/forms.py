@@ -224,6 +224,8 @@ class ShareForm(WorkspaceForm):
 def log_form(kind: str, *args, **kwargs) -> WorkspaceForm:
     if kind not in LOG_FORMS or kind not in KINDS:
         raise KeyError(kind)
+    # Ids of their own: several log forms and the filters share the workspace page.
+    kwargs.setdefault("auto_id", f"log-{kind}-%s")
     form = LOG_FORMS[kind](*args, **kwargs)
     form.kind = kind
     return form

@@ -18,14 +18,16 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AuditEvent
 from audit.trail import verify_chain
+from audit.words import action_word, record_noun
 from operations.access import audit_events_visible_to, is_auditor, reach_of
 from operations.models import Operation
 
 from .forms import AuditSearchForm
 
 PAGE_SIZE = 100
-CSV_COLUMNS = ["seq", "at", "actor", "actor_id", "team", "action", "operation", "object_type", "object_id",
-               "summary", "justification", "prev_hash", "hash"]
+# The machine columns, each with its words for people beside it ("what", "record").
+CSV_COLUMNS = ["seq", "at", "actor", "actor_id", "team", "action", "what", "operation", "object_type", "record",
+               "object_id", "summary", "justification", "prev_hash", "hash"]
 # A spreadsheet runs a cell that starts like a formula; a justification is free text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,9 +101,9 @@ def _csv_lines(events):
     while chunk := list(events.filter(seq__gt=last)[:2000]):
         for e in chunk:
             yield writer.writerow([_cell(v) for v in (
-                e.seq, e.at.isoformat(), e.actor_name, e.actor_id, e.team, e.action,
-                codes.get(e.operation_id, e.operation_id), e.object_type, e.object_id, e.summary, e.justification,
-                e.prev_hash, e.hash,
+                e.seq, e.at.isoformat(), e.actor_name, e.actor_id, e.team, e.action, action_word(e.action),
+                codes.get(e.operation_id, e.operation_id), e.object_type, record_noun(e.object_type), e.object_id,
+                e.summary, e.justification, e.prev_hash, e.hash,
             )])
         last = chunk[-1].seq
 

@@ -87,7 +87,8 @@ def words_outside_the_body(pdf) -> list[Problem]:
         left, right = MARGIN_X - 1, page.width - MARGIN_X + 1
         for word in words_of(page):
             if word["x0"] < left or word["x1"] > right or word["top"] < 0 or word["bottom"] > page.height:
-                problems.append(Problem(number, f"“{word['text']}” leaves the body ({word['x0']:.0f}–{word['x1']:.0f})"))
+                where = f"{word['x0']:.0f}–{word['x1']:.0f}"
+                problems.append(Problem(number, f"“{word['text']}” leaves the body ({where})"))
     return problems
 
 

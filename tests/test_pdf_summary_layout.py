@@ -90,8 +90,8 @@ def summary_of_27_teams():
         for n in range(index % 4 + 1):
             findings.url_log(user=analyst, operation=operation, raw_url=f"https://escortguide.example/{country}/{n}",
                              case=case)
-        findings.victim_log(user=analyst, operation=operation, case=case, age_band="14-17" if index % 7 == 0 else "25-34",
-                            nationality="UA")
+        findings.victim_log(user=analyst, operation=operation, case=case, nationality="UA",
+                            age_band="14-17" if index % 7 == 0 else "25-34")
         findings.suspect_log(user=analyst, operation=operation, alias=f"handler-{country}", case=case,
                              notes=f"Calls from +49 151 2345{index:04d}")
         findings.location_log(user=analyst, operation=operation, address="Hauptstraße 1", city="Berlin",

@@ -1,0 +1,89 @@
+"""Every page of every role fits the screens analysts have, 1024 and 1280 px wide: nothing is wider
+than its container, cut off, or scrolling sideways — except inside an area declared to scroll
+([data-scroll-area], framed on the page so the reader sees it scrolls). Chart labels are at least
+11 px. Screenshots of the dashboard, the workspace and a case page are saved in test-artifacts/.
+
+The pages come from the URL configuration and the demo's data (tests/page_sweep.py).
+"""
+
+import pytest
+
+from demo.seeding import seed
+from reports import building
+
+from . import page_sweep
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SCREENSHOTS = {"dashboard": "/dashboard/", "workspace": "/workspace/", "case": "/cases/"}
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)},
+    }}
+    seed()
+    operation = page_sweep.demo_operation()
+    users = page_sweep.demo_users()
+    for kind, user in (("operation_summary", users["coordinator"]), ("team_report", users["analyst.de"])):
+        report = building.report_request(user=user, kind=kind, operation=operation,
+                                         team="DE" if kind == "team_report" else "")
+        building.report_build(report.pk)
+    return operation, users
+
+
+def chart_labels_under_11px(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll("svg.chart-svg text")]
+        .filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+        .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a])
+        .filter(([, px]) => px < 11).map(([text, px]) => `${text}: ${px.toFixed(1)} px`)""")
+
+
+def test_every_page_of_every_role_fits_1024_and_1280_px(live_server, browser, demo):
+    operation, users = demo
+    page_sweep.ARTIFACTS.mkdir(exist_ok=True)
+    problems, swept, small = [], 0, []
+    for role, user in users.items():
+        sweep = page_sweep.pages_of(user, page_sweep.operation_of(user, operation))
+        for width in page_sweep.WIDTHS:
+            context, page = page_sweep.open_as(browser, live_server, user, width=width)
+            for path in sweep.pages:
+                page.goto(live_server.url + path)
+                page.wait_for_load_state("networkidle")
+                swept += 1
+                problems += [f"{role} {width}px {path}: {p}" for p in page.evaluate(page_sweep.OVERFLOW_JS)]
+                small += [f"{role} {width}px {path}: {p}" for p in chart_labels_under_11px(page)]
+                for name, part in SCREENSHOTS.items():
+                    if role in ("coordinator", "analyst.de") and part in path and "/findings/" not in path \
+                            and (name != "dashboard" or role == "coordinator"):
+                        page.screenshot(path=page_sweep.ARTIFACTS / f"{name}-{role}-{width}.png", full_page=True)
+            context.close()
+    assert swept > 60, swept  # every role saw its pages
+    assert not problems, "\n".join(problems[:40])
+    assert not small, "\n".join(small[:20])
+    for name in SCREENSHOTS:
+        for width in page_sweep.WIDTHS:
+            assert list(page_sweep.ARTIFACTS.glob(f"{name}-*-{width}.png")), (name, width)
+
+
+def test_the_row_menu_of_the_workspace_opens_whole_on_screen(live_server, browser, demo):
+    operation, users = demo
+    for width in page_sweep.WIDTHS:
+        context, page = page_sweep.open_as(browser, live_server, users["analyst.de"], width=width)
+        page.goto(f"{live_server.url}/operations/{operation.code}/workspace/")
+        button = page.locator("tr.feed-row .row-menu-button").first
+        button.click()
+        menu = page.locator(".row-menu:popover-open")
+        menu.locator(".actions").wait_for()
+        box = menu.bounding_box()
+        assert box["x"] >= 0 and box["y"] >= 0
+        assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= 900
+        assert box["width"] >= 300  # wide enough to read a case title, not an 80 px column
+        assert menu.evaluate("el => el.scrollWidth <= el.clientWidth")
+        page.screenshot(path=page_sweep.ARTIFACTS / f"workspace-row-menu-{width}.png")
+        # The table did not have to scroll sideways to show the button.
+        assert page.locator(".feed-scroll").evaluate("el => el.scrollLeft") == 0
+        page.keyboard.press("Escape")
+        assert page.locator(".row-menu:popover-open").count() == 0
+        context.close()
