@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from audit.models import AuditEvent
+from audit.words import action_word
 
 from .models import Case, DetectedUrl, Evidence, Location, PossibleVictim, SocialAccount, Suspect
 from .services import case_shares
@@ -40,6 +41,11 @@ class TimelineEntry:
     object_id: str
     record: str  # how the history names the record: "Case C-…", "Suspect Marko", "URL 3", "Evidence E2"
     summary: str
+
+    @property
+    def what(self) -> str:
+        """The action in people's words: "logged (collection)", "viewed (consultation)"."""
+        return action_word(self.action)
 
 
 @dataclass

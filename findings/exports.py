@@ -121,7 +121,7 @@ def case_bundle(*, user, case: Case, request=None) -> dict:
         "shared_with_teams": seen.shares["teams"],
         "timeline": [
             {"seq": e.seq, "at": e.at, "actor": e.actor_name, "team": e.team, "action": e.action,
-             "record": e.record, "summary": e.summary}
+             "what": e.what, "record": e.record, "summary": e.summary}
             for e in seen.timeline
         ],
     }

@@ -333,6 +333,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     actor = serializers.CharField()
     team = serializers.CharField(allow_blank=True)
     action = serializers.ChoiceField(choices=["collect", "alter", "consult", "disclose", "combine", "erase"])
+    what = serializers.CharField(help_text="The action in people's words: “logged (collection)”.")
     record = serializers.CharField(help_text="The record the event is about: Case C-…, Suspect …, URL 3, Evidence E2.")
     summary = serializers.CharField(allow_blank=True)
 

@@ -4,6 +4,8 @@ paragraph drafted from the headline the coordinator chose.
 Counting is ``reports.statistics``; this module only names and phrases what it counted.
 """
 
+import re
+
 from operations.models import Operation
 
 # key -> label in press style ("33 potential victims of human trafficking identified"). The order
@@ -233,12 +235,13 @@ def draft_paragraph(operation: Operation, totals: dict, keys: list[str]) -> str:
             text += f" ({press_parts(key, totals)})"
         if key == "victims" and "minor_victims" in keys:
             minors = int(totals.get("minor_victims") or 0)
-            text += f", of whom {press_number(minors)} {'is a minor' if minors == 1 else 'are minors'}"
+            # Closed by a comma when more follows ("…, of whom 4 are minors, and 31 …"); tidied below.
+            text += f", of whom {press_number(minors)} {'is a minor' if minors == 1 else 'are minors'},"
         verbs.setdefault(verb, []).append(text)
     clauses = [f"{verb} {_and(objects)}{_AFTER.get(verb, '')}" for verb, objects in verbs.items()]
     subject = _subject(totals, keys)
     if clauses:
-        first = f"During {_period(operation)}, {subject} {_and(clauses)}."
+        first = re.sub(r",(?=[,.]| and [a-z]+ed\b)", "", f"During {_period(operation)}, {subject} {_and(clauses)}.")
     else:
         first = f"{subject[0].upper()}{subject[1:]} took part in {_period(operation)}."
     cases = [_counted(_CASES[key], int(totals.get(key) or 0)) for key in keys if key in _CASES]

@@ -11,7 +11,6 @@ from collections import Counter
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from audit.models import AuditEvent
 from findings.case_reader import CaseAsSeen, read_case
 from findings.models import Case
 from identifiers.canonical import defang
@@ -30,8 +29,6 @@ from .common import (
 from .people import People, person, team_label
 from .style import FONT, FONT_MONO, ZEBRA, fmt_time, para
 from .tables import data_table, facts_table, list_table, wrap_text
-
-ACTION_LABELS = dict(AuditEvent.Action.choices)
 
 
 class CaseNotVisible(Exception):
@@ -290,11 +287,11 @@ def _timeline_section(number, data, people) -> list:
             str(e.seq),
             fmt_time(e.at)[:19],
             names[e.actor_id],
-            ACTION_LABELS.get(e.action, e.action),
+            e.what[:1].upper() + e.what[1:],
             e.record,
             e.summary,
         ])
-    widths = [11, 33, 31, 19, 32, 48]
+    widths = [11, 31, 29, 27, 30, 46]
     return [*out, Spacer(1, 2), list_table(["Seq.", "Time (UTC)", "Who", "Action", "Record", "What"], rows, widths,
                                            numeric=(0,))]
 
