@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from demo.seeding import seed
+from reports.services import press_paragraph_draft, snapshot_compile
 
 from . import page_sweep
 
@@ -62,7 +63,10 @@ def demo(settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)},
     }}
     seed()
-    return page_sweep.demo_operation(), page_sweep.demo_users()
+    operation, users = page_sweep.demo_operation(), page_sweep.demo_users()
+    snapshot_compile(operation=operation)
+    press_paragraph_draft(user=users["coordinator"], operation=operation)
+    return operation, users
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_any_page(live_server, browser, demo):

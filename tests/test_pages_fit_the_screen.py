@@ -10,6 +10,7 @@ import pytest
 
 from demo.seeding import seed
 from reports import building
+from reports.services import press_paragraph_draft, snapshot_compile
 
 from . import page_sweep
 
@@ -26,6 +27,9 @@ def demo(settings, tmp_path):
     seed()
     operation = page_sweep.demo_operation()
     users = page_sweep.demo_users()
+    # The figures are counted (the dashboard shows its charts and tables) and a press paragraph drafted.
+    snapshot_compile(operation=operation)
+    press_paragraph_draft(user=users["coordinator"], operation=operation)
     for kind, user in (("operation_summary", users["coordinator"]), ("team_report", users["analyst.de"])):
         report = building.report_request(user=user, kind=kind, operation=operation,
                                          team="DE" if kind == "team_report" else "")
@@ -43,7 +47,7 @@ def chart_labels_under_11px(page) -> list[str]:
 def test_every_page_of_every_role_fits_1024_and_1280_px(live_server, browser, demo):
     operation, users = demo
     page_sweep.ARTIFACTS.mkdir(exist_ok=True)
-    problems, swept, small = [], 0, []
+    problems, swept, small, charts_seen = [], 0, [], 0
     for role, user in users.items():
         sweep = page_sweep.pages_of(user, page_sweep.operation_of(user, operation))
         for width in page_sweep.WIDTHS:
@@ -54,6 +58,7 @@ def test_every_page_of_every_role_fits_1024_and_1280_px(live_server, browser, de
                 swept += 1
                 problems += [f"{role} {width}px {path}: {p}" for p in page.evaluate(page_sweep.OVERFLOW_JS)]
                 small += [f"{role} {width}px {path}: {p}" for p in chart_labels_under_11px(page)]
+                charts_seen += page.locator("svg.chart-svg").count()
                 for name, part in SCREENSHOTS.items():
                     if role in ("coordinator", "analyst.de") and part in path and "/findings/" not in path \
                             and (name != "dashboard" or role == "coordinator"):
@@ -62,6 +67,7 @@ def test_every_page_of_every_role_fits_1024_and_1280_px(live_server, browser, de
     assert swept > 60, swept  # every role saw its pages
     assert not problems, "\n".join(problems[:40])
     assert not small, "\n".join(small[:20])
+    assert charts_seen >= 3 * len(page_sweep.WIDTHS)  # the dashboard's charts were there to measure
     for name in SCREENSHOTS:
         for width in page_sweep.WIDTHS:
             assert list(page_sweep.ARTIFACTS.glob(f"{name}-*-{width}.png")), (name, width)

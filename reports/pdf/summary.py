@@ -261,7 +261,8 @@ def _per_country(number, figures) -> list:
             table = _table(headers, rows, [40] + [16] * len(part), numeric=tuple(range(1, len(part) + 1)))
             table.setStyle([("FONT", (0, -1), (-1, -1), FONT_BOLD, SIZE),
                             ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY)])
-            out += [Spacer(1, 4), para(title, "h2"), table]
+            # The heading never stays alone at the foot of a page.
+            out += [CondPageBreak(45 * mm), Spacer(1, 4), para(title, "h2"), table]
     return out
 
 
