@@ -22,6 +22,8 @@ from findings.models import Case, Indicator
 from operations.models import Agency, FocusTag, Membership, Operation, Participation
 from platforms import services as platforms
 from platforms.models import Platform, PlatformDomain
+from reports.models import PressParagraph
+from reports.services import headline_set, press_paragraph_draft, snapshot_compile
 
 DEMO_PASSWORD = "actionday-demo"
 # The second factor of every demo user: this secret in any authenticator app (or `manage.py demo_code`)
@@ -176,7 +178,20 @@ def seed(out=None) -> dict:
 
         if not Case.objects.filter(operation=operation).exists():
             _seed_findings(operation)
+        if not PressParagraph.objects.filter(operation=operation).exists():
+            _seed_press(operation)
     return logins
+
+
+def _seed_press(operation):
+    """The headline the demo publishes — Europol's 2024 "entities checked" among it — and its press
+    paragraph, drafted from the figures as they stand."""
+    coordinator = get_user_model().objects.get(username="coordinator")
+    headline_set(user=coordinator, operation=operation,
+                 keys=["experts", "countries", "platforms_checked", "entities_checked", "urls", "victims",
+                       "perpetrators"])
+    snapshot_compile(operation=operation)
+    press_paragraph_draft(user=coordinator, operation=operation)
 
 
 def _seed_findings(operation):

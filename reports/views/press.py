@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from operations.models import Operation
 
-from ..press import SHORT_LABELS, press_number
+from ..press import SHORT_LABELS, press_number, short_label
 from ..services import (
     press_paragraph_current,
     press_paragraph_draft,
@@ -37,8 +37,8 @@ def press_context(operation: Operation) -> dict:
         return {"press": None}
     return {"press": {
         "paragraph": paragraph,
-        "figures": [f"{press_number(row['value'])} {SHORT_LABELS.get(row['key'], row['key']).lower()}"
-                    for row in paragraph.figures],
+        "figures": [f"{press_number(row['value'])} {short_label(row['key'], in_sentence=True)}"
+                    for row in paragraph.figures if row["key"] in SHORT_LABELS],
         "outdated": press_paragraph_outdated(paragraph, snapshot_latest(operation)),
         "edited": paragraph.text != paragraph.draft,
     }}
