@@ -6,6 +6,8 @@ than its container, cut off, or scrolling sideways — except inside an area dec
 The pages come from the URL configuration and the demo's data (tests/page_sweep.py).
 """
 
+import re
+
 import pytest
 
 from demo.seeding import seed
@@ -16,7 +18,8 @@ from . import page_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = {"dashboard": "/dashboard/", "workspace": "/workspace/", "case": "/cases/"}
+SCREENSHOTS = {"dashboard": re.compile(r"/dashboard/$"), "workspace": re.compile(r"/workspace/$"),
+               "case": re.compile(r"/cases/[^/]+/$")}
 
 
 @pytest.fixture
@@ -59,9 +62,8 @@ def test_every_page_of_every_role_fits_1024_and_1280_px(live_server, browser, de
                 problems += [f"{role} {width}px {path}: {p}" for p in page.evaluate(page_sweep.OVERFLOW_JS)]
                 small += [f"{role} {width}px {path}: {p}" for p in chart_labels_under_11px(page)]
                 charts_seen += page.locator("svg.chart-svg").count()
-                for name, part in SCREENSHOTS.items():
-                    if role in ("coordinator", "analyst.de") and part in path and "/findings/" not in path \
-                            and (name != "dashboard" or role == "coordinator"):
+                for name, pattern in SCREENSHOTS.items():
+                    if role in ("coordinator", "analyst.de") and pattern.search(path):
                         page.screenshot(path=page_sweep.ARTIFACTS / f"{name}-{role}-{width}.png", full_page=True)
             context.close()
     assert swept > 60, swept  # every role saw its pages
