@@ -7,6 +7,7 @@ that user, and keeps what answers 200 with a whole HTML page. Routes with a para
 knows how to fill are returned apart, so a test can say which pages it could not reach.
 """
 
+import importlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -112,6 +113,17 @@ def pages_of(user, operation) -> Sweep:
                 continue  # a partial that htmx swaps into a page
             sweep.pages.append("/" + path)
     return sweep
+
+
+def seed_demo() -> None:
+    """The demo operation, in a database that a transactional test may have flushed: the indicator
+    taxonomy a migration put there goes first, as the migration does it."""
+    from django.apps import apps
+
+    from demo.seeding import seed
+
+    importlib.import_module("findings.migrations.0003_indicator_taxonomy").seed(apps, None)
+    seed()
 
 
 def demo_users():

@@ -9,12 +9,11 @@ configuration and the demo's data (tests/page_sweep.py).
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from demo.seeding import seed
 from reports.services import press_paragraph_draft, snapshot_compile
 
 from . import page_sweep
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SERIOUS = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"],
@@ -62,7 +61,7 @@ def demo(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)},
     }}
-    seed()
+    page_sweep.seed_demo()
     operation, users = page_sweep.demo_operation(), page_sweep.demo_users()
     snapshot_compile(operation=operation)
     press_paragraph_draft(user=users["coordinator"], operation=operation)

@@ -10,13 +10,12 @@ import re
 
 import pytest
 
-from demo.seeding import seed
 from reports import building
 from reports.services import press_paragraph_draft, snapshot_compile
 
 from . import page_sweep
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = {"dashboard": re.compile(r"/dashboard/$"), "workspace": re.compile(r"/workspace/$"),
                "case": re.compile(r"/cases/[^/]+/$")}
@@ -27,7 +26,7 @@ def demo(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)},
     }}
-    seed()
+    page_sweep.seed_demo()
     operation = page_sweep.demo_operation()
     users = page_sweep.demo_users()
     # The figures are counted (the dashboard shows its charts and tables) and a press paragraph drafted.

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from reportlab.lib.units import mm
 
-from demo.seeding import OPERATION_CODE, seed
+from demo.seeding import OPERATION_CODE
 from findings import services as findings
 from findings.models import Case, DetectedUrl, Location, PossibleVictim, Suspect
 from operations.models import Agency, FocusTag, Membership, Operation, Participation
@@ -20,7 +20,7 @@ from reports.pdf.common import FOOTER_TOP
 from reports.press import SHORT_LABELS
 from reports.services import headline_set, press_paragraph_draft, snapshot_compile
 
-from . import pdf_layout
+from . import page_sweep, pdf_layout
 from .cast import add_member, make_operation, make_platform
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def summary_of(operation, user):
 
 @pytest.fixture
 def demo_summary():
-    seed()
+    page_sweep.seed_demo()
     operation = Operation.objects.get(code=OPERATION_CODE)
     coordinator = Membership.objects.get(operation=operation, user__username="coordinator").user
     headline_set(user=coordinator, operation=operation,
