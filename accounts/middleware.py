@@ -18,7 +18,7 @@ from django_htmx.middleware import HtmxDetails
 
 # What a session may reach before its second factor (URL names). Static files are served before
 # any of this runs (whitenoise), and anonymous visitors are turned away by the views themselves.
-OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "two_factor_verify", "two_factor_enrol", "healthz"}
+OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "signup", "two_factor_verify", "two_factor_enrol", "healthz"}
 # Pages for people under /api/: they get the verification page, not an error in JSON.
 _API_PAGES = {"api:docs", "api:redoc"}
 

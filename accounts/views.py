@@ -1,4 +1,5 @@
-"""The two-factor pages: verify a code after the password, enrol an authenticator app, recovery codes.
+"""The two-factor pages: verify a code after the password, enrol an authenticator app, recovery codes;
+and the page of a sign-up link (``accounts/invitations.py``).
 
 The rules live in ``accounts/two_factor.py``; these views parse the form and render.
 """
@@ -7,15 +8,17 @@ from axes.helpers import get_client_username
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import two_factor
+from . import invitations, two_factor
 
 
 class CodeForm(forms.Form):
@@ -143,3 +146,28 @@ def locked_out(request, original_response=None, credentials=None):
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+# --- sign-up links ------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request, token):
+    """A sign-up link: choose a password, then the authenticator app, then the page the link was for."""
+    invitation = invitations.invitation_for(token)
+    if invitation is None:
+        return render(request, "registration/signup_invalid.html", status=410)
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitations.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            # The password step of a login; the middleware allows nothing but enrolment until the app is set up.
+            logout(request)
+            login(request, invitation.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_with_next("two_factor_enrol", invitation.next_url or resolve_url("home")))
+    return render(request, "registration/signup.html", {"form": form, "person": invitation.user,
+                                                         "expires_at": invitation.expires_at})

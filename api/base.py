@@ -20,6 +20,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from . import idempotency
+from .serializers import UNKNOWN_FIELD, body_reading
 
 # --- the one error shape -------------------------------------------------------------------------
 
@@ -39,6 +40,11 @@ class ErrorSerializer(serializers.Serializer):
             help_text="Per input field, what is wrong with it (nested fields as `parent.child`).",
         )
         return fields
+
+
+class StateConflict(DjangoValidationError):
+    """A request the record's current state refuses (a move its status does not allow): 409, not 400 —
+    the request is well formed, and may succeed once the record is in another state."""
 
 
 def error_body(code: str, detail: str, **extra) -> dict:
@@ -73,6 +79,8 @@ def _validation_body(fields: dict[str, list[str]]) -> dict:
 
 def exception_handler(exc, context):
     """Map Django's exceptions and DRF's own to one shape; anything else is a 500 (None)."""
+    if isinstance(exc, StateConflict):
+        return Response(error_body("conflict", " ".join(exc.messages)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return Response(_validation_body(_flatten(exc.message_dict)), status=status.HTTP_400_BAD_REQUEST)
@@ -120,7 +128,9 @@ class ApiMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.method == "POST" and self.honours_idempotency_key:
-            self.idempotency_record = idempotency.claim(request)
+            self.idempotency_record = idempotency.claim(request)  # a replay answers here, body read or not
+        if request.method not in SAFE_METHODS:
+            self.body_reading = body_reading(request)
 
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replay):
@@ -128,6 +138,14 @@ class ApiMixin:
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        reading = getattr(self, "body_reading", None)
+        if reading is not None:
+            reading.close()
+            if response.status_code < 400 and not reading.read and reading.fields():
+                # An endpoint that takes no body (a transition, a delete) was sent one: refused like any field
+                # the API does not take, and what the request did is rolled back with the error answer.
+                fields = {name: [UNKNOWN_FIELD] for name in reading.fields()}
+                response = Response(_validation_body(fields), status=status.HTTP_400_BAD_REQUEST)
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in SAFE_METHODS:
             if response.status_code >= 400:
@@ -138,7 +156,9 @@ class ApiMixin:
 
 
 class ApiViewSet(ApiMixin, viewsets.GenericViewSet):
-    pass
+    # Ids are digits and nothing else: "12%0A" is no address of record 12 (any other address under /api/
+    # is the API's 404).
+    lookup_value_regex = "[0-9]+"
 
 
 class ApiView(ApiMixin, views.APIView):

@@ -11,6 +11,7 @@ key alike, so a retry after an error is tried again for real. Keys are kept for 
 import datetime as dt
 import hashlib
 import json
+import re
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -23,6 +24,8 @@ from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# Printable ASCII, as HTTP headers carry it, with no space at either end (HTTP would strip it).
+KEY_PATTERN = r"^[!-~](?:[ -~]*[!-~])?$"
 KEEP_FOR = dt.timedelta(hours=24)
 
 
@@ -72,9 +75,10 @@ def claim(request) -> IdempotencyKey | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise exceptions.ValidationError({HEADER: [f"Send 1 to {MAX_KEY_LENGTH} printable characters."]})
+    if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
+        raise exceptions.ValidationError(
+            {HEADER: [f"Send 1 to {MAX_KEY_LENGTH} printable ASCII characters, with no space at either end."]}
+        )
     user = request.user
     IdempotencyKey.objects.filter(user=user, created_at__lt=timezone.now() - KEEP_FOR).delete()
     print_ = fingerprint(request)

@@ -1,4 +1,5 @@
-"""The audit trail. Write to it with ``audit.record(...)``."""
+"""The audit trail. Write to it with ``audit.record(...)``; ``audit.latest_checkpoint()`` is the
+newest signed anchor of the chain (seq, hash, at, signature), for printing in reports."""
 
 
 def record(*args, **kwargs):
@@ -6,3 +7,9 @@ def record(*args, **kwargs):
     from .trail import record as _record
 
     return _record(*args, **kwargs)
+
+
+def latest_checkpoint(**kwargs):
+    from .checkpoints import latest_checkpoint as _latest_checkpoint
+
+    return _latest_checkpoint(**kwargs)

@@ -1,9 +1,15 @@
 """The audit trail: who collected, changed, consulted, disclosed, combined or erased
 personal data, when and why (EU Law Enforcement Directive 2016/680, Article 25).
 
-Append-only: a database trigger refuses UPDATE and DELETE on this table (see the
-migration), and every event carries the SHA-256 of its predecessor, so that
-``manage.py verify_audit`` finds an event altered or removed behind the trigger's back.
+An event is appended *unchained*: its ``seq``, ``prev_hash``, ``hash`` and ``sequenced_at``
+are empty, so that writers never wait for each other. One sequencer (``audit/sequencer.py``)
+then takes the unchained events in the order they were inserted (``id``), gives each the
+next gapless ``seq`` and the SHA-256 of its predecessor, and signs the head of the chain
+now and then (``audit/checkpoints.py``). A database trigger (see the migrations) refuses
+every UPDATE and DELETE but that one filling in of the four chain columns, once, and
+refuses TRUNCATE; ``manage.py verify_audit`` finds an event altered, removed or re-chained
+behind the trigger's back.
+
 Events name the object by type and id only: the trail holds no copy of personal data, so
 erasing a record leaves nothing of it here.
 """
@@ -13,9 +19,12 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 GENESIS_HASH = "0" * 64
+# The columns the sequencer fills in, once; nothing else of an event ever changes.
+CHAIN_FIELDS = ("seq", "prev_hash", "hash", "sequenced_at")
 
 
 class AuditEvent(models.Model):
@@ -27,8 +36,9 @@ class AuditEvent(models.Model):
         COMBINE = "combine", "Combination"
         ERASE = "erase", "Erasure"
 
-    # Gapless position in the chain, handed out under a lock; a missing number is a removed event.
-    seq = models.PositiveBigIntegerField(unique=True)
+    # Gapless position in the chain, given by the sequencer; empty until then. A missing number
+    # is a removed event.
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # No database-level foreign keys: the trail must outlive the users and records it names.
     actor = models.ForeignKey(
@@ -42,18 +52,37 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=300, blank=True, help_text="What happened; never personal data.")
     justification = models.CharField(max_length=500, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # Empty (NULL, not "") until sequenced: the trigger tells "not yet chained" by it.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # When the sequencer chained the event (one value per sequencing pass); empty on events
+    # chained before there was a sequencer, which were chained as they were written.
+    sequenced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        # Chain order; events not yet chained come after it, in the order they were inserted.
+        ordering = [F("seq").asc(nulls_last=True), "id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            # The sequencer's work list: small, because events leave it within a second or two.
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unsequenced"),
+        ]
 
     def __str__(self):
-        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}"
+        position = f"#{self.seq}" if self.seq is not None else f"(id {self.pk}, not yet sequenced)"
+        return f"{position} {self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}"
+
+    @property
+    def is_sequenced(self) -> bool:
+        return self.seq is not None
 
     def compute_hash(self) -> str:
-        """SHA-256 over the predecessor's hash and every field of this event."""
+        """SHA-256 over the predecessor's hash and every field of this event.
+
+        Events chained by the sequencer also cover their ``id`` (the order they were inserted in)
+        and ``sequenced_at``, so that neither can be changed unseen; events chained before the
+        sequencer existed keep the content they were hashed with.
+        """
         content = {
             "seq": self.seq,
             "at": self.at.isoformat(),
@@ -68,4 +97,6 @@ class AuditEvent(models.Model):
             "justification": self.justification,
             "prev_hash": self.prev_hash,
         }
+        if self.sequenced_at is not None:
+            content |= {"id": self.pk, "sequenced_at": self.sequenced_at.isoformat()}
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()

@@ -66,21 +66,24 @@ def memory_kib(pid: int) -> tuple[int, int, str]:
 
 
 class MemorySampler(threading.Thread):
-    def __init__(self, interval: float = 0.1):
+    """Peak memory of the process tree under ``root`` (this process by default)."""
+
+    def __init__(self, interval: float = 0.1, root: int | None = None):
         super().__init__(daemon=True)
         self.interval = interval
+        self.root = root or os.getpid()
         self.stopping = threading.Event()
         self.peak = {"rss_kib": 0, "pss_kib": 0, "python_rss_kib": 0, "chromium_rss_kib": 0, "processes": 0}
 
     def run(self):
         while not self.stopping.wait(self.interval):
             totals = {"rss_kib": 0, "pss_kib": 0, "python_rss_kib": 0, "chromium_rss_kib": 0}
-            pids = descendants(os.getpid())
+            pids = descendants(self.root)
             for pid in pids:
                 rss, pss, name = memory_kib(pid)
                 totals["rss_kib"] += rss
                 totals["pss_kib"] += pss
-                if pid == os.getpid():
+                if pid == self.root:
                     totals["python_rss_kib"] = rss
                 elif "chrom" in name:
                     totals["chromium_rss_kib"] += rss

@@ -7,6 +7,7 @@ Run by benchmarks/run.py (``make bench``), which passes, in the environment:
     BENCH_PASSWORD    their password
     BENCH_TOTP_KEY    the secret of their authenticator app (hex), for the second factor
     BENCH_SAMPLES     where to write every request's name, time and outcome (JSON), for exact percentiles
+    BENCH_WINDOW      a file to append "from <time>" and "to <time>" to when the measured window opens and ends
     BENCH_THINK       seconds between two actions of one analyst, "min-max" (default 2-10)
     BENCH_DURATION    seconds to measure once every analyst has logged in (then locust stops)
 
@@ -42,6 +43,7 @@ USERS = [u for u in os.environ.get("BENCH_USERS", "").split(",") if u]
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-password-1")
 TOTP_KEY = os.environ.get("BENCH_TOTP_KEY", "")
 SAMPLES_PATH = os.environ.get("BENCH_SAMPLES", "")
+WINDOW_PATH = os.environ.get("BENCH_WINDOW", "")
 THINK = [float(x) for x in os.environ.get("BENCH_THINK", "2-10").split("-")]
 DURATION = float(os.environ.get("BENCH_DURATION", "120"))
 
@@ -73,11 +75,20 @@ def _write_samples(environment, **kwargs):
             json.dump({"window": _window, "samples": _samples}, out)
 
 
+def _mark_window(line: str) -> None:
+    # The runner watches this file to read the web processes' CPU exactly over the measured window.
+    if WINDOW_PATH:
+        with open(WINDOW_PATH, "a") as out:
+            out.write(line + "\n")
+
+
 def _measure_then_stop(environment):
     _window["from"] = time.time()
+    _mark_window(f"from {_window['from']}")
     _everyone_in.set()
     gevent.sleep(DURATION)
     _window["to"] = time.time()
+    _mark_window(f"to {_window['to']}")
     environment.runner.quit()
 
 

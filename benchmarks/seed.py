@@ -44,6 +44,9 @@ PASSWORD = "bench-password-1"
 # the second-factor step of logging in the way a person with the app would.
 TOTP_KEY = "62656e63682d746f74702d7365637265742d3031"
 TEAMS = [c for c in COUNTRY_NAMES if c != "EU"][:26]
+# Six analysts per team: 156 logins, enough for the second load of 150 analysts (three times the
+# largest edition's experts).
+ANALYSTS_PER_TEAM = 6
 FULL = {"urls": 1_000_000, "accounts": 200_000, "cases": 20_000, "selectors": 1_000_000}
 START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
@@ -137,7 +140,7 @@ def seed(scale: float = 1.0) -> dict:
         for team in TEAMS:
             agency, _ = Agency.objects.get_or_create(name=f"Bench police {team}", country=team, kind="police")
             Participation.objects.create(operation=operation, agency=agency, experts=3)
-            for n in range(2):
+            for n in range(ANALYSTS_PER_TEAM):
                 user, _ = User.objects.update_or_create(username=f"bench.{team.lower()}{n}",
                                                         defaults={"password": password})
                 Membership.objects.create(user=user, operation=operation, role="analyst", team=team, agency=agency)

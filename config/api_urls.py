@@ -23,7 +23,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.base import not_found
 from api.tokens import TokenView
-from evidence.api import EvidenceViewSet
+from evidence.api import CaptureViewSet, EvidenceViewSet
 from findings.api import (
     CaseViewSet,
     IndicatorViewSet,
@@ -39,6 +39,13 @@ from operations.api import AgencyViewSet, OperationViewSet
 from oversight.api import AuditEventViewSet
 from platforms.api import PlatformCheckViewSet, PlatformViewSet
 from reports.api import HeadlineView, PressParagraphView, ReportViewSet, StatisticsView
+from setup.api import (
+    CatalogueImportView,
+    FocusTagViewSet,
+    MembershipViewSet,
+    ParticipantsImportView,
+    SignUpLinksView,
+)
 
 app_name = "api"
 
@@ -54,10 +61,13 @@ RESOURCES = [
     ("social-accounts", SocialAccountViewSet, "social-account"),
     ("locations", LocationViewSet, "location"),
     ("evidence", EvidenceViewSet, "evidence"),
+    ("captures", CaptureViewSet, "capture"),
     ("indicators", IndicatorViewSet, "indicator"),
     ("hits", HitViewSet, "hit"),
     ("reports", ReportViewSet, "report"),
     ("audit-events", AuditEventViewSet, "audit-event"),
+    ("memberships", MembershipViewSet, "membership"),
+    ("focus-tags", FocusTagViewSet, "focus-tag"),
 ]
 
 EXTRA_PATHS = [
@@ -66,6 +76,9 @@ EXTRA_PATHS = [
     path("v1/operations/<int:pk>/headline/", HeadlineView.as_view(), name="operation-headline"),
     path("v1/operations/<int:pk>/press-paragraph/", PressParagraphView.as_view(), name="operation-press-paragraph"),
     path("v1/operations/<int:pk>/import/", ImportView.as_view(), name="operation-import-file"),
+    path("v1/operations/<int:pk>/participants/", ParticipantsImportView.as_view(), name="operation-participants"),
+    path("v1/operations/<int:pk>/sign-up-links/", SignUpLinksView.as_view(), name="operation-sign-up-links"),
+    path("v1/platform-catalogue/import/", CatalogueImportView.as_view(), name="platform-catalogue-import"),
 ]
 
 
@@ -141,5 +154,6 @@ urlpatterns = [
     path("docs/", login_required(csp_override(SWAGGER_CSP)(SwaggerView.as_view())), name="docs"),
     path("redoc/", login_required(csp_override(REDOC_CSP)(RedocView.as_view())), name="redoc"),
     path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
-    re_path(r"^.*$", not_found),  # last: any other address under /api/ gets the API's 404
+    # Last: any other address under /api/ gets the API's 404 — a line break (%0A) in it too.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -97,3 +97,22 @@ class DatabaseUnavailableMiddleware:
             setattr(request, _MARK, True)
             return database_unavailable(request)
         return None
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer that did not say otherwise.
+
+    Pages and API answers carry findings, names and victims' codes; a browser's disk cache, a shared
+    proxy or the back button of a workstation left unlocked must not keep them. Static files answer
+    before this (whitenoise, with their own caching), and a view that serves something public (the
+    ReDoc bundle) sets its own header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -40,7 +40,9 @@ if DATABASE_URL and not REDIS_URL:
     )
 
 SECRET_KEY = env.str("SECRET_KEY", default=EMBEDDED_SECRET_KEY)
-DEBUG = env.bool("DEBUG", default=EMBEDDED and not PRODUCTION)
+# Off unless asked for (DEBUG=true), the demo included: a debug page shows tracebacks, settings and
+# every URL pattern to whoever provokes an error. Our own 404 and 500 pages answer instead.
+DEBUG = env.bool("DEBUG", default=False)
 # Loopback names are always allowed: container health checks and local probes use them.
 ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -53,6 +55,7 @@ if PRODUCTION:
             ("DATABASE_URL", bool(DATABASE_URL)),
             ("REDIS_URL", bool(REDIS_URL)),
             ("DEBUG off", not DEBUG),
+            ("CAPTURE_ALLOW_PRIVATE off", not env.bool("CAPTURE_ALLOW_PRIVATE", default=False)),
         ]
         if not ok
     ]
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "operations",
     "platforms",
     "findings",
+    "setup",
     "evidence",
     "intake",
     "hits",
@@ -100,9 +104,13 @@ MIDDLEWARE = [
     # The Content-Security-Policy header (SECURE_CSP below) on every answer, static files and errors included.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer past the static files: no-store, unless a view says otherwise (config/middleware.py).
+    "config.middleware.NoStoreMiddleware",
     # A lost database connection anywhere inside (sessions, auth, views): 503 "database unavailable, try again".
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session middleware: pushes a signed-in session's end back, saving it once a minute at most.
+    "accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -188,6 +196,16 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILES_ROOT = Path(env.str("FILES_ROOT", default=str(DATA_DIR / "files")))
 # Evidence uploads above this size are refused while they stream, before they fill a disk.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=100) * 1024 * 1024
+# Page captures (evidence/capture_job.py): the worker's egress ("" or "none": direct; http://host:port;
+# socks5://host:port, e.g. a Tor client for onion addresses), and the limits of one capture.
+CAPTURE_PROXY = env.str("CAPTURE_PROXY", default="")
+CAPTURE_TIME_LIMIT = env.int("CAPTURE_TIME_LIMIT", default=60)
+CAPTURE_MAX_BYTES = env.int("CAPTURE_MAX_MB", default=50) * 1024 * 1024
+# ActionDay's own addresses beyond ALLOWED_HOSTS and the address a capture was asked from (the web
+# service's internal name and port, say): a captured page never reaches them.
+CAPTURE_OWN_ORIGINS = env.list("CAPTURE_OWN_ORIGINS", default=[])
+# Loopback and private addresses may be captured: for the tests' own site and development only.
+CAPTURE_ALLOW_PRIVATE = env.bool("CAPTURE_ALLOW_PRIVATE", default=False)
 # Personal data of an operation closed this many days ago is erased (retention/services.py); 0: never.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=730)
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
@@ -207,6 +225,24 @@ STORAGES = {
         ),
     },
 }
+
+# --- Mail ---------------------------------------------------------------------------------
+# Sign-up links go out by e-mail (accounts/invitations.py). EMAIL_URL names the server, e.g.
+# smtp+tls://user:password@mail.example.eu:587; without it mails are printed to the console (the
+# demo; in production they go to the relay on localhost:25), and the set-up page's list of links is
+# the way to hand them out.
+# In production the default is the host's own mail relay: printing mails there would lose them.
+_mail = env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
+if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _mail["EMAIL_HOST"], "port": _mail["EMAIL_PORT"], "username": _mail.get("EMAIL_HOST_USER") or "",
+        "password": _mail.get("EMAIL_HOST_PASSWORD") or "", "use_tls": bool(_mail.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_mail.get("EMAIL_USE_SSL")), "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ActionDay <actionday@localhost>")
+# A sign-up link works once, and for this many days.
+SIGNUP_LINK_DAYS = env.int("SIGNUP_LINK_DAYS", default=14)
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -244,7 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.BrowsableAPIRenderer"],
     # JSON in; the two file uploads (evidence, import) take multipart on their own.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.paging.StableCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.exception_handler",
@@ -274,11 +310,16 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "findings.models.Case.Status",
         "PlatformCheckStatusEnum": "platforms.models.PlatformCheck.Status",
         "OperationStatusEnum": "operations.models.Operation.Status",
-        "CountryEnum": "operations.countries.COUNTRY_CHOICES",
+        "CountryEnum": "operations.countries.COUNTRY_CHOICES",  # country teams and agencies' countries
+        "NationalityEnum": "operations.countries.NATIONALITY_CHOICES",
         # Three models have a "kind": each its own name (manage.py check --deploy warns otherwise).
         "AgencyKindEnum": "operations.models.Agency.Kind",
         "ReportKindEnum": "reports.models.Report.Kind",
         "SelectorKindEnum": "findings.models.Selector.Kind",
+        "CaseCloseReasonEnum": "findings.models.Case.CloseReason",
+        # Two models have a "role": a member's in an operation, a suspect's in a network.
+        "MembershipRoleEnum": "operations.choices.Role",
+        "SuspectRoleEnum": "findings.models.Suspect.Role",
     },
 }
 
@@ -304,10 +345,11 @@ SILENCED_SYSTEM_CHECKS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # 429 with registration/locked_out.html
 
-# A session ends after SESSION_IDLE_MINUTES without a request; every request pushes the end back.
+# A session ends after SESSION_IDLE_MINUTES without a request; a request pushes the end back, saving
+# the session at most once a minute (accounts/sessions.py) rather than on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Content-Security-Policy in every mode, so that development and the tests see what production
 # sends: our own scripts, styles and images only, no inline script or style, no plugins, never
@@ -344,6 +386,26 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Security: the audit trail's sequencer and checkpoints (audit/sequencer.py, audit/checkpoints.py) ---
+# Production appends events unchained and `manage.py audit_sequencer` chains them; elsewhere `record`
+# chains inline, in the caller's transaction (SQLite serialises writers anyway).
+AUDIT_SEQUENCE_INLINE = env.bool("AUDIT_SEQUENCE_INLINE", default=not PRODUCTION)
+# Signed checkpoints of the chain's head go here (and to the log): a file the database cannot write.
+AUDIT_CHECKPOINT_FILE = Path(env.str("AUDIT_CHECKPOINT_FILE", default=str(DATA_DIR / "audit" / "checkpoints.jsonl")))
+# Ed25519, base64: the private key only where checkpoints are signed (the sequencer), the public
+# keys (current first, then retired ones) wherever the trail is verified. Outside production,
+# without keys, a stand-in derived from SECRET_KEY is used (and `verify_audit` says so).
+AUDIT_CHECKPOINT_KEY = env.str("AUDIT_CHECKPOINT_KEY", default="")
+AUDIT_CHECKPOINT_VERIFY_KEYS = env.list("AUDIT_CHECKPOINT_VERIFY_KEYS", default=[])
+AUDIT_CHECKPOINT_SECONDS = env.float("AUDIT_CHECKPOINT_SECONDS", default=10.0)
+if PRODUCTION:
+    if not (AUDIT_CHECKPOINT_KEY or AUDIT_CHECKPOINT_VERIFY_KEYS):
+        raise ImproperlyConfigured("Production settings refuse to start without AUDIT_CHECKPOINT_VERIFY_KEYS "
+                                   "(or AUDIT_CHECKPOINT_KEY where checkpoints are signed).")
+    if AUDIT_SEQUENCE_INLINE:
+        raise ImproperlyConfigured("Production chains the audit trail in `manage.py audit_sequencer`, "
+                                   "not inline: unset AUDIT_SEQUENCE_INLINE.")
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,14 @@
 """The demo operation: an action week shaped like the 2025 EMPACT THB hackathon.
 
 26 participating countries plus Europol and Eurojust, a platform catalogue, one demo user of
-every role, and findings logged through the same services analysts use. Running it again
-changes nothing: everything is looked up before it is created.
+every role, and findings logged through the same services analysts use. The operation is set up
+through the set-up services (``setup``), as from the set-up pages. Running it again changes
+nothing: everything is looked up before it is created, and an import of the same file is a no-op.
 """
 
+import csv
 import datetime as dt
+import io
 import struct
 import zlib
 from base64 import b32decode
@@ -19,11 +22,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from evidence.services import evidence_attach
 from findings import services as findings
 from findings.models import Case, Indicator
-from operations.models import Agency, FocusTag, Membership, Operation, Participation
+from operations import services as operations
+from operations.models import Agency, Membership, Operation
 from platforms import services as platforms
-from platforms.models import Platform, PlatformDomain
+from platforms.models import Platform
 from reports.models import PressParagraph
 from reports.services import headline_set, press_paragraph_draft, snapshot_compile
+from setup.catalogue import catalogue_import
+from setup.participants import participants_import
 
 DEMO_PASSWORD = "actionday-demo"
 # The second factor of every demo user: this secret in any authenticator app (or `manage.py demo_code`)
@@ -121,60 +127,40 @@ def tiny_png(rgb=(200, 30, 30), size=8) -> bytes:
 
 
 def seed(out=None) -> dict:
-    """Create the demo; return the logins. Safe to run any number of times."""
+    """Create the demo; return the logins. Safe to run any number of times.
+
+    The operation is set up as an administrator would on the set-up pages: created, started, its
+    platform catalogue and participants imported from files (``setup``); only the demo users are made
+    here, with the demo password and authenticator, before the import finds them by e-mail address.
+    """
     User = get_user_model()
     with transaction.atomic():
-        agencies = {}
-        for country, name, _ in PARTICIPANTS:
-            agencies[name], _ = Agency.objects.get_or_create(
-                name=name, country=country, defaults={"kind": Agency.Kind.POLICE}
-            )
-        for name, _ in EU_AGENCIES:
-            agencies[name], _ = Agency.objects.get_or_create(
-                name=name, country="", defaults={"kind": Agency.Kind.EU_AGENCY}
-            )
-        for country, name, kind, _ in OTHER_AGENCIES:
-            agencies[name], _ = Agency.objects.get_or_create(name=name, country=country, defaults={"kind": kind})
-
-        operation, _ = Operation.objects.get_or_create(
-            code=OPERATION_CODE,
-            defaults={
-                "name": "EMPACT THB online action week 2026",
-                "crime_focus": "Trafficking in human beings — online recruitment and exploitation",
-                "starts_at": dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC),
-                "ends_at": dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC),
-                "status": Operation.Status.ACTIVE,
-                "lead_agency": agencies["Dutch National Police"],
-            },
-        )
-        for tag in FOCUS_TAGS:
-            FocusTag.objects.get_or_create(operation=operation, name=tag)
-        experts = {name: n for _, name, n in PARTICIPANTS} | dict(EU_AGENCIES)
-        experts |= {name: n for _, name, _, n in OTHER_AGENCIES}
-        for name, agency in agencies.items():
-            Participation.objects.get_or_create(operation=operation, agency=agency, defaults={"experts": experts[name]})
-
-        for name, category, surface, domains in PLATFORMS:
-            platform, _ = Platform.objects.get_or_create(name=name, defaults={"category": category, "surface": surface})
-            for domain in domains:
-                PlatformDomain.objects.get_or_create(domain=domain, defaults={"platform": platform})
-
         logins = {}
         admin = User.objects.filter(username="admin").first()
         if admin is None:
             admin = User.objects.create_superuser("admin", "admin@actionday.invalid", DEMO_PASSWORD)
         _give_demo_authenticator(admin)
         logins["admin"] = "administrator"
-        for username, role, team, agency_name in USERS:
+        for username, role, team, _ in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User.objects.create_user(username, f"{username}@actionday.invalid", DEMO_PASSWORD)
-            if not Membership.objects.filter(user=user, operation=operation).exists():
-                Membership.objects.create(
-                    user=user, operation=operation, role=role, team=team, agency=agencies[agency_name]
-                )
             _give_demo_authenticator(user)
             logins[username] = f"{role} ({team})"
+
+        operation = Operation.objects.filter(code=OPERATION_CODE).first()
+        if operation is None:
+            lead = operations.agency_ensure(by=admin, name="Dutch National Police", country="NL")
+            operation = operations.operation_create(
+                user=admin, code=OPERATION_CODE, name="EMPACT THB online action week 2026",
+                crime_focus="Trafficking in human beings — online recruitment and exploitation",
+                starts_at=dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC),
+                ends_at=dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC), lead_agency=lead, focus_tags=FOCUS_TAGS)
+            operations.operation_start(user=admin, operation=operation)
+        catalogue_import(user=admin, data=_table(["name", "category", "surface", "domains"], [
+            (name, category, surface, " ".join(domains)) for name, category, surface, domains in PLATFORMS]),
+            filename="demo-platforms.csv")
+        participants_import(user=admin, operation=operation, data=_participants(), filename="demo-participants.csv")
 
         if not Case.objects.filter(operation=operation).exists():
             _seed_findings(operation)
@@ -192,6 +178,26 @@ def _seed_press(operation):
                        "perpetrators"])
     snapshot_compile(operation=operation)
     press_paragraph_draft(user=coordinator, operation=operation)
+
+
+def _table(header, rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def _participants() -> bytes:
+    """The participants' file of the demo: every agency with its experts, and the demo users."""
+    rows = [(name, country, "police", experts, "", "", "", "") for country, name, experts in PARTICIPANTS]
+    rows += [(name, "", "eu_agency", experts, "", "", "", "") for name, experts in EU_AGENCIES]
+    rows += [(name, country, kind, experts, "", "", "", "") for country, name, kind, experts in OTHER_AGENCIES]
+    country_of = {name: country for country, name, _ in PARTICIPANTS} | {name: "" for name, _ in EU_AGENCIES}
+    country_of |= {name: country for country, name, _, _ in OTHER_AGENCIES}
+    for username, role, team, agency in USERS:
+        rows.append((agency, country_of[agency], "", "", username, f"{username}@actionday.invalid", role, team))
+    return _table(["agency", "country", "kind", "experts", "name", "email", "role", "team"], rows)
 
 
 def _seed_findings(operation):

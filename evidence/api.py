@@ -1,33 +1,46 @@
-"""Evidence files in the API: upload (hashed while it streams), list, read, download as an attachment."""
+"""Evidence files in the API: upload (hashed while it streams), list, read, download as an attachment;
+page captures: ask for them, follow them, retry them."""
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.base import ErrorSerializer
-from api.filters import IdFilter
+from api.base import ApiViewSet, ErrorSerializer
+from api.filters import VisibleIdFilter
 from audit.consultation import HEADER as JUSTIFICATION_HEADER
 from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
-from findings.api import VICTIM_READ_PARAMETERS, FindingViewSet, finding_schema, victim_justification
+from findings.api import FindingViewSet, finding_schema
+from findings.api_justification import VICTIM_READ_PARAMETERS, victim_justification
 from findings.filters import CaseLinkedFilter
-from findings.models import Evidence
+from findings.models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+from operations.record_api import FindingFilter
+from platforms.models import PlatformCheck
 
+from .capturing import capture_request, capture_retry, captures_request_for_case, captures_request_for_check
 from .downloads import evidence_response
-from .serializers import EvidenceCreateSerializer, EvidenceSerializer, EvidenceUpdateSerializer
+from .models import Capture
+from .serializers import (
+    CaptureBatchSerializer,
+    CaptureRequestSerializer,
+    CaptureSerializer,
+    EvidenceCreateSerializer,
+    EvidenceSerializer,
+    EvidenceUpdateSerializer,
+)
 from .services import EvidenceSizeLimitHandler, evidence_attach, size_limit_message
 
 
 class EvidenceFilter(CaseLinkedFilter):
     sha256 = django_filters.CharFilter(lookup_expr="iexact")
     content_type = django_filters.CharFilter()
-    suspect = IdFilter(field_name="suspect_id")
-    victim = IdFilter(field_name="victim_id")
-    url = IdFilter(field_name="url_id")
-    account = IdFilter(field_name="account_id")
+    suspect = VisibleIdFilter(model=Suspect, field_name="suspect_id", help_text="Suspect id.")
+    victim = VisibleIdFilter(model=PossibleVictim, field_name="victim_id", help_text="Possible victim id.")
+    url = VisibleIdFilter(model=DetectedUrl, field_name="url_id", help_text="Detected URL id.")
+    account = VisibleIdFilter(model=SocialAccount, field_name="account_id", help_text="Social account id.")
 
     class Meta:
         model = Evidence
@@ -106,7 +119,86 @@ class EvidenceViewSet(FindingViewSet):
     def download(self, request, pk=None):
         evidence = self.get_object()
         # A possible victim's evidence needs the same justification as the victim's record.
-        justification = victim_justification(request) if evidence.victim_id else ""
+        justification = victim_justification(request, required=bool(evidence.victim_id))
         # Always an inert attachment: the browser stores it, never renders it here.
         return evidence_response(user=request.user, evidence=evidence, justification=justification,
                                  content_type="application/octet-stream")
+
+
+# --- page captures -----------------------------------------------------------------------------------
+
+
+class CaptureFilter(FindingFilter):
+    url = VisibleIdFilter(field_name="url_id", model=DetectedUrl, help_text="URL finding id.")
+    case = VisibleIdFilter(field_name="url__case_id", model=Case, help_text="Case id (the captures of its URLs).")
+    platform_check = VisibleIdFilter(field_name="platform_check_id", model=PlatformCheck,
+                                     help_text="Platform check id.")
+    status = django_filters.ChoiceFilter(choices=Capture.Status.choices)
+
+    class Meta:
+        model = Capture
+        fields = []
+
+
+def _own_origin(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the page captures the user may see (those of URLs of cases they see)"),
+    retrieve=extend_schema(summary="One page capture: follow its status and progress until it is done or failed"),
+    create=extend_schema(
+        summary="Capture pages: of a URL finding, of every URL of a case, or of addresses met on a platform check",
+        description="Give exactly one of `url`, `case` or `platform_check` (with `addresses`, which are logged as "
+        "URLs of your team first). Only who may change the URL (its team, the operation's coordinators) may have "
+        "it captured. A worker's headless Chromium saves each page — screenshot, rendered HTML, MHTML, WARC, "
+        "TLS details — and stores the files as evidence of the URL with their SHA-256; the manifest's SHA-256 "
+        "goes into the audit trail. The answer (202) lists the queued captures; read each until `status` is "
+        "`done` or `failed` (with `reason`). A capture of the same URL already under way is returned, not "
+        "repeated.",
+        request=CaptureRequestSerializer,
+        responses={202: CaptureBatchSerializer, 400: ErrorSerializer},
+    ),
+    retry=extend_schema(summary="Queue a failed capture again", request=None,
+                        responses={202: CaptureSerializer, 400: ErrorSerializer}),
+)
+class CaptureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Page captures: their progress, and once done their files (evidence) and manifest hash."""
+
+    queryset = Capture.objects.none()  # for the documentation; requests read through get_queryset
+    serializer_class = CaptureSerializer
+    filterset_class = CaptureFilter
+    ordering = ("-created_at", "-id")
+
+    def get_queryset(self):
+        return Capture.objects.visible_to(self.request.user).select_related("url", "created_by") \
+            .prefetch_related("files")
+
+    def get_serializer_class(self):
+        return CaptureRequestSerializer if self.action == "create" else CaptureSerializer
+
+    def _accepted(self, captures, serializer):
+        ids = [c.pk for c in captures]
+        fresh = {c.pk: c for c in self.get_queryset().filter(pk__in=ids)}
+        context = self.get_serializer_context()
+        if serializer is CaptureSerializer:
+            return Response(CaptureSerializer(fresh[ids[0]], context=context).data, status=status.HTTP_202_ACCEPTED)
+        data = {"captures": CaptureSerializer([fresh[i] for i in ids], many=True, context=context).data}
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    def create(self, request, *args, **kwargs):
+        form = CaptureRequestSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data, origin = form.validated_data, _own_origin(request)
+        if data.get("url") is not None:
+            captures = [capture_request(user=request.user, url=data["url"], own_origin=origin)]
+        elif data.get("case") is not None:
+            captures = captures_request_for_case(user=request.user, case=data["case"], own_origin=origin)
+        else:
+            captures = captures_request_for_check(user=request.user, check=data["platform_check"],
+                                                  addresses="\n".join(data["addresses"]), own_origin=origin)
+        return self._accepted(captures, CaptureBatchSerializer)
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        return self._accepted([capture_retry(user=request.user, capture=self.get_object())], CaptureSerializer)

@@ -1,4 +1,7 @@
-"""Evidence files leave the system only here: through the access rule, as an inert attachment, audited."""
+"""Evidence files leave the system only here: through the access rule, as an inert attachment, audited.
+
+One exception, shown in a page rather than downloaded: a page capture's screenshot, served as the PNG
+it is (checked) by ``screenshot_response``, never the captured page's own markup."""
 
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -34,7 +37,9 @@ def evidence_response(*, user, evidence: Evidence, justification: str = "",
     with transaction.atomic():
         audit.record(actor=user, action="consult", obj=evidence, summary="evidence file downloaded",
                      justification=justification)
-    safe_type = "application/octet-stream" if evidence.content_type in ACTIVE_CONTENT_TYPES else evidence.content_type
+    # Judged by the type without its parameters: "text/html; charset=…" is markup too.
+    base_type = evidence.content_type.split(";")[0].strip().lower()
+    safe_type = "application/octet-stream" if base_type in ACTIVE_CONTENT_TYPES else evidence.content_type
     response = FileResponse(
         handle, as_attachment=True, filename=download_name(evidence), content_type=content_type or safe_type
     )
@@ -43,4 +48,32 @@ def evidence_response(*, user, evidence: Evidence, justification: str = "",
     response["Cache-Control"] = "private, no-store"
     response["X-Evidence-SHA256"] = evidence.sha256
     response["X-Evidence-Content-Type"] = safe_type
+    return response
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def screenshot_response(*, user, evidence: Evidence) -> FileResponse:
+    """A capture's screenshot, inline, as ``image/png`` — and only if the stored bytes are a PNG.
+
+    The caller found ``evidence`` as a visible capture's ``screenshot.png``. The image is what the
+    case and URL pages show of a captured page; its viewing is a consultation, like a download.
+    """
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this evidence is missing from storage.") from None
+    if evidence.content_type != "image/png" or handle.read(len(PNG_SIGNATURE)) != PNG_SIGNATURE:
+        handle.close()
+        raise Http404("This evidence is not a PNG image.")
+    handle.seek(0)
+    with transaction.atomic():
+        audit.record(actor=user, action="consult", obj=evidence, summary="page capture screenshot viewed")
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = 'inline; filename="screenshot.png"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Evidence-SHA256"] = evidence.sha256
     return response

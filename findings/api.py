@@ -7,30 +7,36 @@ record is "not found", like a missing one), every write is one service call of
 a newer version answers 409 with the case as it is now. Evidence files are the evidence app's.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from api.base import ApiViewSet, ErrorSerializer, error_body
 from audit.consultation import HEADER as JUSTIFICATION_HEADER
-from audit.consultation import MAX_LENGTH as JUSTIFICATION_MAX_LENGTH
-from audit.consultation import MIN_LENGTH as JUSTIFICATION_MIN_LENGTH
 from audit.consultation import QUERY_PARAMETER as JUSTIFICATION_PARAMETER
-from audit.consultation import clean_justification
 from operations.access import require_change
 from operations.record_api import RecordViewSet
 from operations.record_api import record_schema as finding_schema
 
 from . import services
+from .api_justification import (
+    JUSTIFICATION_REQUIRED,
+    VICTIM_EXPORT,
+    VICTIM_LIST,
+    VICTIM_READ,
+    VICTIM_READ_PARAMETERS,
+    victim_justification,
+)
+from .duplicates import duplicate_set
 from .exports import COLUMNS, RELATED, case_bundle, hide_unseen_cases
 from .filters import CaseFilter, LocationFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
 from .models import Case, DetectedUrl, Indicator, Location, PossibleVictim, SocialAccount, Suspect
 from .serializers import (
+    CASE_SHARE_SHAPES,
     CaseBundleSerializer,
+    CaseCloseSerializer,
     CaseCreateSerializer,
     CaseReferSerializer,
     CaseSerializer,
@@ -72,12 +78,15 @@ class FindingViewSet(RecordViewSet):
         missing = object()
         case = data.pop("case", missing)
         indicators = data.pop("indicators", None)
+        duplicate_of = data.pop("duplicate_of", missing)
         if data:
             record = services.finding_update(user=request.user, finding=record, **data)
         if case is not missing and case != record.case:
             record = services.link_to_case(user=request.user, finding=record, case=case)
         if indicators is not None:
             services.indicators_set(user=request.user, finding=record, indicators=indicators)
+        if duplicate_of is not missing and getattr(duplicate_of, "pk", None) != record.duplicate_of_id:
+            record = duplicate_set(user=request.user, record=record, duplicate_of=duplicate_of)
         return self.answer(record)
 
     def destroy(self, request, *args, **kwargs):
@@ -87,6 +96,10 @@ class FindingViewSet(RecordViewSet):
     def export_chunks(self, queryset):
         for chunk in super().export_chunks(queryset):
             yield hide_unseen_cases(chunk, user=self.request.user)
+
+
+CASE_SHARE = PolymorphicProxySerializer(component_name="CaseShare", serializers=CASE_SHARE_SHAPES,
+                                       resource_type_field_name=None)
 
 
 class EditConflictErrorSerializer(ErrorSerializer):
@@ -155,9 +168,10 @@ class CaseViewSet(FindingViewSet):
                    responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def refer(self, request, pk=None):
+        case = self.get_object()  # "not found" before "your body is wrong", as every other action
         serializer = CaseReferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_refer(user=request.user, case=self.get_object(), **serializer.validated_data)
+        case = services.case_refer(user=request.user, case=case, **serializer.validated_data)
         return self.answer(case)
 
     @extend_schema(summary="Record that an investigation was opened", request=None, responses={200: CaseSerializer})
@@ -165,10 +179,13 @@ class CaseViewSet(FindingViewSet):
     def open_investigation(self, request, pk=None):
         return self.answer(services.case_open_investigation(user=request.user, case=self.get_object()))
 
-    @extend_schema(summary="Close the case", request=None, responses={200: CaseSerializer})
+    @extend_schema(summary="Close the case, saying why", request=CaseCloseSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self.answer(services.case_close(user=request.user, case=self.get_object()))
+        case = self.get_object()  # a case that is not there is a 404 before its body is read
+        serializer = CaseCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.answer(services.case_close(user=request.user, case=case, **serializer.validated_data))
 
     def _share_target(self, request):
         serializer = CaseShareSerializer(data=request.data)
@@ -176,7 +193,7 @@ class CaseViewSet(FindingViewSet):
         data = serializer.validated_data
         if "team" in data:
             return "team", data["team"]
-        prosecutor = get_user_model().objects.filter(username=data["prosecutor"]).first()
+        prosecutor = services.share_prosecutor_named(case=self.get_object(), username=data["prosecutor"])
         if prosecutor is None:
             # The same words as for a user who is no prosecutor here: names are not probed this way.
             raise ValidationError(f"{data['prosecutor']} is not a prosecutor in this operation.")
@@ -185,7 +202,7 @@ class CaseViewSet(FindingViewSet):
     @extend_schema(
         summary="Share the case with a country team or a named prosecutor",
         description="Sharing a case shares what hangs off it. Teams see it to work on it; prosecutors to read it.",
-        request=CaseShareSerializer,
+        request=CASE_SHARE,
         responses={200: CaseSharesSerializer},
     )
     @action(detail=True, methods=["post"])
@@ -198,7 +215,7 @@ class CaseViewSet(FindingViewSet):
             services.case_share_with_prosecutor(user=request.user, case=case, prosecutor=target)
         return Response(self._shares(case))
 
-    @extend_schema(summary="Withdraw a share", request=CaseShareSerializer, responses={200: CaseSharesSerializer})
+    @extend_schema(summary="Withdraw a share", request=CASE_SHARE, responses={200: CaseSharesSerializer})
     @action(detail=True, methods=["post"])
     def unshare(self, request, pk=None):
         case = self.get_object()
@@ -224,11 +241,19 @@ class CaseViewSet(FindingViewSet):
 
     @extend_schema(
         summary="The case with everything hanging off it that the user may see, as one JSON document",
-        responses={200: CaseBundleSerializer},
+        description="A case with possible victims the user may see needs a justification, as reading their "
+        f"records does (`{JUSTIFICATION_HEADER}` or `{JUSTIFICATION_PARAMETER}`); without one the answer is 428. "
+        "The suspects and victims in the bundle are named in the audit trail, as a disclosure.",
+        parameters=VICTIM_READ_PARAMETERS,
+        responses={200: CaseBundleSerializer, 428: JUSTIFICATION_REQUIRED},
     )
     @action(detail=True, methods=["get"])
     def bundle(self, request, pk=None):
-        return Response(case_bundle(user=request.user, case=self.get_object(), request=request))
+        case = self.get_object()
+        # The bundle holds the victims' whole records: the same reason as for reading them one by one.
+        victims = PossibleVictim.objects.visible_to(request.user).filter(case=case).exists()
+        justification = victim_justification(request, required=victims)
+        return Response(case_bundle(user=request.user, case=case, request=request, justification=justification))
 
 
 # --- what hangs off a case ---------------------------------------------------------------------------
@@ -239,6 +264,7 @@ class SuspectViewSet(FindingViewSet):
     """Potential perpetrators. Seen by other teams when their case is shared."""
 
     model = Suspect
+    persons = True
     export_kind = "suspects"
     serializer_class = SuspectSerializer
     create_serializer_class = SuspectCreateSerializer
@@ -249,40 +275,8 @@ class SuspectViewSet(FindingViewSet):
         return services.suspect_log(user=self.request.user, **data), True
 
 
-class JustificationRequired(APIException):
-    status_code = 428
-    default_code = "justification_required"
-    default_detail = (
-        f"Reading a possible victim's record needs a justification: say why in the {JUSTIFICATION_HEADER} header "
-        f"(ASCII) or the `{JUSTIFICATION_PARAMETER}` query parameter, at least {JUSTIFICATION_MIN_LENGTH} characters. "
-        "It is recorded in the audit trail with your name."
-    )
-
-
-VICTIM_READ_PARAMETERS = [
-    OpenApiParameter(JUSTIFICATION_HEADER, str, OpenApiParameter.HEADER, required=False,
-                     description="Why the record is read (ASCII)."),
-    OpenApiParameter(JUSTIFICATION_PARAMETER, str, OpenApiParameter.QUERY, required=False,
-                     description=f"Why the record is read, when the {JUSTIFICATION_HEADER} header is not sent."),
-]
-
-VICTIM_READ = extend_schema(
-    summary="Read one of the possible victims (with a justification)",
-    description=(
-        "A possible victim's record is read only with a reason, recorded in the audit trail with the reader's name "
-        f"(Article 25 of the Law Enforcement Directive): send it in the `{JUSTIFICATION_HEADER}` header or the "
-        f"`{JUSTIFICATION_PARAMETER}` query parameter, {JUSTIFICATION_MIN_LENGTH} to {JUSTIFICATION_MAX_LENGTH} "
-        "characters. Without one the answer is 428 (`justification_required`); one too short or too long is 400. "
-        "A record the user may not see is 404 either way. Name no one in it: the trail keeps it after the record "
-        "is erased."
-    ),
-    parameters=VICTIM_READ_PARAMETERS,
-    responses={200: VictimSerializer, 400: ErrorSerializer, 428: ErrorSerializer},
-)
-
-
 @finding_schema("possible victims", VictimSerializer, VictimCreateSerializer, VictimUpdateSerializer,
-                extra={"retrieve": VICTIM_READ})
+                extra={"retrieve": VICTIM_READ, "list": VICTIM_LIST, "export": VICTIM_EXPORT})
 class VictimViewSet(FindingViewSet):
     """Possible victims, known by a pseudonymous code. Seen by other teams when their case is shared.
 
@@ -291,6 +285,7 @@ class VictimViewSet(FindingViewSet):
     """
 
     model = PossibleVictim
+    persons = True
     export_kind = "victims"
     serializer_class = VictimSerializer
     create_serializer_class = VictimCreateSerializer
@@ -302,17 +297,6 @@ class VictimViewSet(FindingViewSet):
 
     def justification(self, request) -> str:
         return victim_justification(request)
-
-
-def victim_justification(request) -> str:
-    """The reason given for reading a possible victim's record (or its evidence) through the API.
-
-    428 when none is given; ValidationError (400, with the reason) when it says too little or too much.
-    """
-    text = request.headers.get(JUSTIFICATION_HEADER) or request.query_params.get(JUSTIFICATION_PARAMETER) or ""
-    if not text.strip():
-        raise JustificationRequired()
-    return clean_justification(text)
 
 
 @finding_schema("detected URLs", UrlSerializer, UrlCreateSerializer, UrlUpdateSerializer)

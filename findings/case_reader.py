@@ -8,8 +8,10 @@ neither is its history.
 The timeline is the audit trail of the case and of what hangs off it as the reader sees it —
 collections, changes, links, shares, consultations and disclosures (a case file downloaded is a
 disclosure of the case), oldest first. An event's words may name a case by its reference ("linked
-to case C-7KQ2MXPA" when a record moved between cases): a case the reader may not see is named
-"another case" instead, so a history never tells of a case the rule keeps hidden.
+to case C-7KQ2MXPA" when a record moved between cases), or a suspect or victim by its id ("marked as
+duplicate of possible victim 41"): a case the reader may not see is named "another case" instead, a
+suspect or victim "another record", so a history never tells of a record the rule keeps hidden. The
+same goes for the record a victim is marked the same person as (``same_person``).
 """
 
 import re
@@ -25,6 +27,9 @@ from .services import case_shares
 
 _CASE_REFERENCE = re.compile(r"\bC-[23456789A-HJ-NP-Z]{8}\b")
 HIDDEN_CASE = "another case"
+# How findings.duplicates names a suspect or victim in an event's words (its verbose name and id).
+_RECORD_REFERENCE = re.compile(r"\b(suspect|possible victim) (\d+)\b")
+HIDDEN_RECORD = "another record"
 
 
 @dataclass
@@ -61,6 +66,7 @@ class CaseAsSeen:
     evidence: list = field(default_factory=list)
     shares: dict = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    same_person: dict = field(default_factory=dict)  # victim id -> the code of its duplicate, as the reader may see
 
     @property
     def records(self) -> dict:
@@ -108,7 +114,26 @@ def read_case(*, user, case: Case) -> CaseAsSeen:
         shares=case_shares(case),
     )
     seen.timeline = _timeline(user, seen)
+    seen.same_person = _same_person(user, seen.victims)
     return seen
+
+
+def _same_person(user, victims) -> dict[int, str]:
+    """The code of the record each victim is marked the same person as — only one the reader may see."""
+    ids = {v.duplicate_of_id for v in victims if v.duplicate_of_id}
+    codes = dict(PossibleVictim.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "code"))
+    return {v.pk: codes.get(v.duplicate_of_id, HIDDEN_RECORD) for v in victims if v.duplicate_of_id}
+
+
+def _hidden_records(user, texts) -> set[str]:
+    """The "suspect 12" and "possible victim 41" named in ``texts`` that ``user`` may not see."""
+    named = {match.group(0): match.groups() for text in texts for match in _RECORD_REFERENCE.finditer(text)}
+    hidden = set()
+    for label, model in (("suspect", Suspect), ("possible victim", PossibleVictim)):
+        ids = {int(pk) for lab, pk in named.values() if lab == label}
+        seen = set(model.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        hidden |= {word for word, (lab, pk) in named.items() if lab == label and int(pk) not in seen}
+    return hidden
 
 
 def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
@@ -119,16 +144,23 @@ def _timeline(user, seen: CaseAsSeen) -> list[TimelineEntry]:
     query = Q(pk__in=[])
     for object_type, ids in wanted.items():
         query |= Q(object_type=object_type, object_id__in=ids)
-    events = list(AuditEvent.objects.filter(query).order_by("seq", "pk"))
+    # Insert order: an event belongs in the history at once, before the sequencer gives it its seq.
+    events = list(AuditEvent.objects.filter(query).order_by("id"))
     named = {match for event in events for match in _CASE_REFERENCE.findall(event.summary)}
     visible = set(Case.objects.visible_to(user).filter(reference__in=named).values_list("reference", flat=True))
     hidden = named - visible
+    hidden_records = _hidden_records(user, [event.summary for event in events])
+
+    def words(summary: str) -> str:
+        summary = _CASE_REFERENCE.sub(lambda m: HIDDEN_CASE if m.group(0) in hidden else m.group(0), summary)
+        return _RECORD_REFERENCE.sub(lambda m: HIDDEN_RECORD if m.group(0) in hidden_records else m.group(0), summary)
+
     return [
         TimelineEntry(
             seq=event.seq, at=event.at, actor_id=event.actor_id, actor_name=event.actor_name or "system",
             team=event.team, action=event.action, object_type=event.object_type, object_id=event.object_id,
             record=labels[event.object_type, event.object_id],
-            summary=_CASE_REFERENCE.sub(lambda m: HIDDEN_CASE if m.group(0) in hidden else m.group(0), event.summary),
+            summary=words(event.summary),
         )
         for event in events
     ]

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 import audit
 from identifiers.canonical import defang
+from operations.consultations import record_shown, shown_rows
 from operations.record_api import COMMON_COLUMNS
 
 from .case_reader import read_case
-from .models import Case
+from .models import Case, PossibleVictim, Suspect
 from .serializers import (
     CaseSerializer,
     EvidenceSerializer,
@@ -101,8 +102,10 @@ def hide_unseen_cases(chunk, *, user) -> list:
     return chunk
 
 
-def case_bundle(*, user, case: Case, request=None) -> dict:
-    """The case and everything hanging off it that the user may see, as one JSON document."""
+def case_bundle(*, user, case: Case, request=None, justification: str = "") -> dict:
+    """The case and everything hanging off it that the user may see, as one JSON document.
+
+    ``justification`` is the reason given for reading the possible victims' records it holds."""
     context = {"request": request}
     seen = read_case(user=user, case=case)
     bundle = {
@@ -127,4 +130,7 @@ def case_bundle(*, user, case: Case, request=None) -> dict:
     }
     # The records leave the system in one file: a disclosure, like a report download.
     audit.record(actor=user, action="disclose", obj=case, summary="case exported as a JSON bundle")
+    for model, records in ((Suspect, seen.suspects), (PossibleVictim, seen.victims)):
+        record_shown(user=user, model=model, rows=shown_rows(records), how="exported in a case bundle",
+                     action="disclose", justification=justification if model is PossibleVictim else "")
     return bundle

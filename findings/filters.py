@@ -1,20 +1,22 @@
 """Filters of the API's finding lists (django-filter). They only narrow what ``visible_to`` allows.
 
-Related records are filtered by id (``?operation=3&case=12``) as plain numbers: an id outside the
-user's reach gives an empty list, never a "no such record" that would tell it exists.
+Related records are filtered by id (``?operation=3&case=12``), each resolved through the access rule
+of the record it names first (``api.filters.VisibleIdFilter``): an id outside the user's reach gives
+an empty list, exactly like an id that does not exist. Platforms and indicators are reference data
+that everyone sees.
 """
 
 import django_filters
 
-from api.filters import IdFilter
-from operations.countries import COUNTRY_CHOICES
+from api.filters import IdFilter, VisibleIdFilter
+from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.record_api import FindingFilter
 
 from .models import Case, DetectedUrl, ExploitationType, Location, PossibleVictim, SocialAccount, Suspect
 
 
 class CaseLinkedFilter(FindingFilter):
-    case = IdFilter(field_name="case_id", help_text="Case id.")
+    case = VisibleIdFilter(model=Case, field_name="case_id", help_text="Case id.")
     no_case = django_filters.BooleanFilter(field_name="case", lookup_expr="isnull", help_text="Not linked to a case.")
 
 
@@ -33,7 +35,7 @@ class CaseFilter(FindingFilter):
 
 class SuspectFilter(CaseLinkedFilter):
     role = django_filters.ChoiceFilter(choices=Suspect.Role.choices)
-    nationality = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    nationality = django_filters.ChoiceFilter(choices=NATIONALITY_CHOICES)
     alias = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -42,7 +44,7 @@ class SuspectFilter(CaseLinkedFilter):
 
 
 class VictimFilter(CaseLinkedFilter):
-    nationality = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    nationality = django_filters.ChoiceFilter(choices=NATIONALITY_CHOICES)
     sex = django_filters.ChoiceFilter(choices=PossibleVictim.Sex.choices)
     age_band = django_filters.ChoiceFilter(choices=PossibleVictim.AgeBand.choices)
     is_minor = django_filters.BooleanFilter()

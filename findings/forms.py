@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 
 from identifiers.canonical import InvalidUrl, canonical_url
 from operations.access import may_change
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import NATIONALITY_CHOICES as NATIONALITIES
 from platforms.models import Platform
 
 from .models import Case, ExploitationType, Indicator, PossibleVictim, Suspect
 from .workspace import KINDS, SINCE_CHOICES, Filters
 
-NATIONALITY_CHOICES = [("", "Unknown")] + [c for c in COUNTRY_CHOICES if c[0]]
+# Every ISO 3166-1 country, Kosovo and "stateless"; a select finds one as its name is typed.
+NATIONALITY_CHOICES = [("", "Unknown"), *NATIONALITIES]
 
 
 class WorkspaceForm(forms.Form):
@@ -60,6 +61,10 @@ class LinksToCase(WorkspaceForm):
         return case
 
 
+# URLs and accounts are shared with the whole operation, their notes with them (DESIGN.md, the access rule).
+SHARED_NOTE = "Every team of the operation reads it, as it sees the URL or account itself."
+
+
 class UrlLogForm(LinksToCase):
     url = forms.CharField(
         label="URL", max_length=4096,
@@ -67,7 +72,7 @@ class UrlLogForm(LinksToCase):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "hxxps://…"}),
     )
     case = CaseReferenceField()
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=SHARED_NOTE)
 
 
 class AccountLogForm(LinksToCase):
@@ -78,7 +83,7 @@ class AccountLogForm(LinksToCase):
     )
     display_name = forms.CharField(required=False, max_length=200)
     case = CaseReferenceField()
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=SHARED_NOTE)
 
 
 class SuspectLogForm(LinksToCase):

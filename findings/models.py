@@ -15,7 +15,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from operations.access import VIEW_CASE, FindingQuerySet, reach_of
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.models import TeamOwned
 from platforms.models import Platform
 
@@ -70,6 +70,14 @@ class Case(TeamOwned):
         INVESTIGATION_OPENED = "investigation_opened", "Investigation opened"
         CLOSED = "closed", "Closed"
 
+    class CloseReason(models.TextChoices):  # a fixed list: the timeline names it without quoting anyone
+        INVESTIGATION_CONCLUDED = "investigation_concluded", "Investigation concluded"
+        NO_INDICATION = "no_indication", "No indication of trafficking"
+        NOT_ENOUGH_INFORMATION = "not_enough_information", "Not enough information to follow up"
+        MERGED = "merged", "Merged into another case"
+        HANDLED_ELSEWHERE = "handled_elsewhere", "Followed up outside this operation"
+        OTHER = "other", "Other (see the note)"
+
     class SourceReliability(models.TextChoices):
         A = "A", "A — completely reliable"
         B = "B", "B — usually reliable"
@@ -103,6 +111,8 @@ class Case(TeamOwned):
     referred_to = models.CharField(max_length=200, blank=True, help_text="Authority the case was referred to.")
     # Kept when the case is closed afterwards: "investigations opened" counts every case that had one.
     investigation_opened_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
+    close_note = models.CharField(max_length=300, blank=True, help_text="Required when the reason is “other”.")
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="cases")
     focus_tags = models.ManyToManyField("operations.FocusTag", blank=True, related_name="cases")
     # Raised by every change: a save based on an older version is refused, not silently merged.
@@ -177,7 +187,7 @@ class Suspect(CaseLinked):
     alias = models.CharField(max_length=200)
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="suspects")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.UNKNOWN)
-    nationality = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    nationality = models.CharField(max_length=2, choices=NATIONALITY_CHOICES, blank=True, help_text="Empty: unknown.")
     age_estimate = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
     # Set when two teams logged the same person: figures count the pair once.
@@ -225,7 +235,7 @@ class PossibleVictim(CaseLinked):
 
     code = models.CharField(max_length=12, default=new_victim_code, editable=False)
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="victims")
-    nationality = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    nationality = models.CharField(max_length=2, choices=NATIONALITY_CHOICES, blank=True, help_text="Empty: unknown.")
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     age_band = models.CharField(max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     is_minor = models.BooleanField(default=False)

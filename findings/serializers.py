@@ -8,8 +8,9 @@ someone else's case is "does not exist", exactly like a missing one.
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from identifiers.canonical import defang
-from operations.countries import COUNTRY_CHOICES
+from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.record_api import (
     FindingSerializer,
     FocusTagNamesField,
@@ -58,6 +59,8 @@ class IndicatorCodesField(RelatedNamesField):
 
 class CaseSerializer(FindingSerializer):
     indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    # Read-only choice fields lose their blank choice in the schema unless it is declared (empty: not closed).
+    close_reason = serializers.ChoiceField(choices=Case.CloseReason.choices, allow_blank=True, read_only=True)
     focus_tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
     class Meta:
@@ -66,26 +69,64 @@ class CaseSerializer(FindingSerializer):
             *FindingSerializer.Meta.fields,
             "reference", "title", "summary", "exploitation_type", "status", "source_reliability",
             "information_assessment", "handling_code", "handling_restrictions", "referred_to",
-            "investigation_opened_at", "indicators", "focus_tags", "version",
+            "investigation_opened_at", "close_reason", "close_note", "indicators", "focus_tags", "version",
         ]
         read_only_fields = fields
 
 
+class VisibleReferenceField(serializers.IntegerField):
+    """The id of another record this one names — null when the reader may not see that record.
+
+    URLs and accounts are shared with the whole operation, the case they hang off is not; a team's
+    suspect may hang off another team's case; a victim may be marked as the same person as another
+    team's record. An id the reader may not see is not given away with the record that names it.
+    """
+
+    def __init__(self, model, field: str, **kwargs):
+        self.model = model
+        kwargs.update(source=field, read_only=True, allow_null=True)
+        kwargs.setdefault("help_text", f"Id of the {model._meta.verbose_name}; null when none, or one you may not see.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, pk):
+        request = self.context.get("request")
+        if pk is None or request is None:
+            return pk
+        known = self.context.setdefault("_visible_references", {})  # one answer per record and response
+        key = (self.model._meta.label_lower, pk)
+        if key not in known:
+            known[key] = self.model.objects.visible_to(request.user).filter(pk=pk).exists()
+        return pk if known[key] else None
+
+
+class VisibleCaseField(VisibleReferenceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
+        super().__init__(Case, "case_id", **kwargs)
+
+
 # Read-only choice fields lose their blank choice in the schema unless it is declared.
 def _blank_country():
-    return serializers.ChoiceField(choices=COUNTRY_CHOICES, allow_blank=True, read_only=True)
+    return serializers.ChoiceField(choices=NATIONALITY_CHOICES, allow_blank=True, read_only=True,
+                                   help_text="ISO 3166-1 alpha-2, XK Kosovo, XX stateless; empty: unknown.")
 
 
 class SuspectSerializer(FindingSerializer):
+    case = VisibleCaseField()
     nationality = _blank_country()
 
     class Meta:
         model = Suspect
-        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes"]
+        fields = [*FindingSerializer.Meta.fields, "case", "alias", "role", "nationality", "age_estimate", "notes",
+                  "duplicate_of"]
         read_only_fields = fields
 
 
 class VictimSerializer(FindingSerializer):
+    case = VisibleCaseField()
+    duplicate_of = VisibleReferenceField(PossibleVictim, "duplicate_of_id",
+                                         help_text="Id of the record of the same person; null when none, or one "
+                                         "you may not see.")
     nationality = _blank_country()
 
     class Meta:
@@ -95,28 +136,6 @@ class VictimSerializer(FindingSerializer):
             "case", "code", "nationality", "sex", "age_band", "is_minor", "notes", "duplicate_of",
         ]
         read_only_fields = fields
-
-
-class VisibleCaseField(serializers.IntegerField):
-    """The id of the case a URL or account hangs off — null when the reader may not see that case.
-
-    URLs and accounts are shared with the whole operation; the case they hang off is not, and an
-    unshared case's id is not given away with them.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.update(source="case_id", read_only=True, allow_null=True)
-        kwargs.setdefault("help_text", "Id of the case it hangs off; null when none, or one you may not see.")
-        super().__init__(**kwargs)
-
-    def to_representation(self, case_id):
-        request = self.context.get("request")
-        if case_id is None or request is None:
-            return case_id
-        known = self.context.setdefault("_visible_cases", {})  # one answer per case and response
-        if case_id not in known:
-            known[case_id] = Case.objects.visible_to(request.user).filter(pk=case_id).exists()
-        return case_id if known[case_id] else None
 
 
 class UrlSerializer(FindingSerializer):
@@ -160,6 +179,11 @@ class LocationSerializer(FindingSerializer):
 
 
 class EvidenceSerializer(FindingSerializer):
+    case = VisibleCaseField()
+    suspect = VisibleReferenceField(Suspect, "suspect_id")
+    victim = VisibleReferenceField(PossibleVictim, "victim_id")
+    url = VisibleReferenceField(DetectedUrl, "url_id")
+    account = VisibleReferenceField(SocialAccount, "account_id")
     captured_by = serializers.CharField(source="captured_by.username", read_only=True)
     source_url_defanged = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField(help_text="Where the file itself is served (as an attachment).")
@@ -203,7 +227,7 @@ class CaseCreateSerializer(NewFindingSerializer):
     indicators = IndicatorCodesField(required=False)
 
 
-class CaseUpdateSerializer(serializers.Serializer):
+class CaseUpdateSerializer(StrictSerializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read. If the case changed since, nothing is saved (409)."
     )
@@ -218,11 +242,17 @@ class CaseUpdateSerializer(serializers.Serializer):
     indicators = IndicatorCodesField(required=False)
 
 
-class CaseReferSerializer(serializers.Serializer):
+class CaseReferSerializer(StrictSerializer):
     referred_to = serializers.CharField(max_length=200, help_text="The authority the case is handed to.")
 
 
-class CaseShareSerializer(serializers.Serializer):
+class CaseCloseSerializer(StrictSerializer):
+    reason = serializers.ChoiceField(choices=Case.CloseReason.choices, help_text="Why the case is closed.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                 help_text="Required with `other`; kept on the case, not in the timeline.")
+
+
+class CaseShareSerializer(StrictSerializer):
     team = serializers.ChoiceField(
         choices=COUNTRY_CHOICES, required=False, help_text="A country team of the operation."
     )
@@ -236,6 +266,18 @@ class CaseShareSerializer(serializers.Serializer):
         return attrs
 
 
+class _ShareWithTeam(StrictSerializer):
+    team = serializers.ChoiceField(choices=COUNTRY_CHOICES, help_text="A country team of the operation.")
+
+
+class _ShareWithProsecutor(StrictSerializer):
+    prosecutor = serializers.CharField(max_length=150, help_text="User name of a prosecutor of the operation.")
+
+
+# A share names a team or a prosecutor, not both: the two shapes, for the schema (CaseShareSerializer reads both).
+CASE_SHARE_SHAPES = [_ShareWithTeam, _ShareWithProsecutor]
+
+
 class CaseSharesSerializer(serializers.Serializer):
     teams = serializers.ListField(child=serializers.CharField())
     prosecutors = serializers.ListField(child=serializers.CharField(), help_text="User names.")
@@ -245,36 +287,46 @@ class SuspectCreateSerializer(NewFindingSerializer):
     alias = serializers.CharField(max_length=200)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class SuspectUpdateSerializer(serializers.Serializer):
+class DuplicateOfField(VisibleIdField):
+    def __init__(self, model, **kwargs):
+        kwargs.update(required=False, allow_null=True, help_text=(
+            "Id of a record of the same kind and operation that stands for the same person (the figures count "
+            "them once); null to unlink. Coordinators, or who may change this record and sees the other."))
+        super().__init__(model, **kwargs)
+
+
+class SuspectUpdateSerializer(StrictSerializer):
     alias = serializers.CharField(max_length=200, required=False)
     case = CaseLinkField()
     role = serializers.ChoiceField(choices=Suspect.Role.choices, required=False)
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     age_estimate = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    duplicate_of = DuplicateOfField(Suspect)
 
 
 class VictimCreateSerializer(NewFindingSerializer):
     case = CaseLinkField()
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False, help_text="Set by itself for the bands under 18.")
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class VictimUpdateSerializer(serializers.Serializer):
+class VictimUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
-    nationality = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=NATIONALITY_CHOICES, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=PossibleVictim.Sex.choices, required=False)
     age_band = serializers.ChoiceField(choices=PossibleVictim.AgeBand.choices, required=False)
     is_minor = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
+    duplicate_of = DuplicateOfField(PossibleVictim)
 
 
 class UrlCreateSerializer(NewFindingSerializer):
@@ -285,7 +337,7 @@ class UrlCreateSerializer(NewFindingSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class UrlUpdateSerializer(serializers.Serializer):
+class UrlUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     note = serializers.CharField(required=False, allow_blank=True)
     indicators = IndicatorCodesField(required=False)
@@ -299,7 +351,7 @@ class SocialAccountCreateSerializer(NewFindingSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SocialAccountUpdateSerializer(serializers.Serializer):
+class SocialAccountUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)

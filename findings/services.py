@@ -5,6 +5,7 @@ records the audit event in one transaction. Pages, API and jobs all call these; 
 writes a finding by itself.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -144,7 +145,7 @@ def case_update(*, user, case: Case, expected_version: int, **changes) -> Case:
     return current
 
 
-def _move_case(*, user, case: Case, target: str, **extra) -> Case:
+def _move_case(*, user, case: Case, target: str, why: str = "", **extra) -> Case:
     require_change(user, case)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -153,18 +154,22 @@ def _move_case(*, user, case: Case, target: str, **extra) -> Case:
         for name, value in extra.items():
             setattr(case, name, value)
         case.version += 1
+        case.full_clean()
         case.save()
         labels = dict(Case.Status.choices)
-        audit.record(actor=user, action="alter", obj=case,
-                     summary=f"case {labels.get(previous, previous).lower()} → {labels[target].lower()}")
+        summary = f"case {labels.get(previous, previous).lower()} → {labels[target].lower()}"
+        summary += f" ({why})" if why else ""
+        audit.record(actor=user, action="alter", obj=case, summary=summary)
     return case
 
 
 def case_refer(*, user, case: Case, referred_to: str) -> Case:
-    """Hand the case to a national authority for follow-up."""
-    if not referred_to.strip():
+    """Hand the case to a national authority for follow-up. The authority is the case's content: the
+    timeline shows the move, the case its authority."""
+    referred_to = referred_to.strip()
+    if not referred_to:
         raise ValidationError("Say which authority the case is referred to.")
-    return _move_case(user=user, case=case, target=Case.Status.REFERRED, referred_to=referred_to.strip())
+    return _move_case(user=user, case=case, target=Case.Status.REFERRED, referred_to=referred_to)
 
 
 def case_open_investigation(*, user, case: Case) -> Case:
@@ -172,8 +177,16 @@ def case_open_investigation(*, user, case: Case) -> Case:
                       investigation_opened_at=timezone.now())
 
 
-def case_close(*, user, case: Case) -> Case:
-    return _move_case(user=user, case=case, target=Case.Status.CLOSED)
+def case_close(*, user, case: Case, reason: str, note: str = "") -> Case:
+    """Close a case for one of the fixed reasons; "other" needs a note. The timeline names the reason,
+    never the note (the audit trail keeps no content of a record)."""
+    if reason not in Case.CloseReason.values:
+        raise ValidationError({"reason": f"Choose why the case is closed: {', '.join(Case.CloseReason.values)}."})
+    note = note.strip()
+    if reason == Case.CloseReason.OTHER and not note:
+        raise ValidationError({"note": "Say in a note why the case is closed."})
+    return _move_case(user=user, case=case, target=Case.Status.CLOSED, why=Case.CloseReason(reason).label,
+                      close_reason=reason, close_note=note)
 
 
 # --- sharing -----------------------------------------------------------------------------------
@@ -222,6 +235,21 @@ def case_unshare_with_prosecutor(*, user, case: Case, prosecutor) -> None:
         audit.record(
             actor=user, action="alter", obj=case, summary=f"share with prosecutor {prosecutor.get_username()} withdrawn"
         )
+
+
+def share_prosecutor_named(*, case: Case, pk: int | None = None, username: str | None = None):
+    """The prosecutor a share of ``case`` may name: one of its operation, or one it is shared with already.
+
+    None alike for a user who does not exist and one who is no prosecutor here, so that a form that takes
+    an id or a name never answers with the name of someone the sender may not see.
+    """
+    candidates = CaseUserObjectPermission.objects.filter(content_object=case).values("user_id").union(
+        Membership.objects.filter(operation_id=case.operation_id, role=Membership.Role.PROSECUTOR).values("user_id")
+    )
+    users = get_user_model().objects.filter(pk__in=[row["user_id"] for row in candidates])
+    if pk is not None:
+        return users.filter(pk=pk).first()
+    return users.filter(username=username).first() if username else None
 
 
 def case_shares(case: Case) -> dict:

@@ -107,6 +107,7 @@ class Row:
     kind: str
     record: object
     case: object = None  # the linked case, only when the user may see it
+    particulars: bool = True  # a victim's particulars (not only its code) may be listed
 
     @property
     def created_at(self):

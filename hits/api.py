@@ -14,16 +14,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
-from api.filters import IdFilter
+from api.filters import VisibleIdFilter
 from findings.models import Hit, Selector
 from operations.countries import COUNTRY_CHOICES
+from operations.models import Operation
 
 from . import services as hit_services
 from .serializers import HitDeclineSerializer, HitSerializer
 
 
 class HitFilter(django_filters.FilterSet):
-    operation = IdFilter(method="in_operation", help_text="Operation id: hits involving it on either side.")
+    operation = VisibleIdFilter(
+        model=Operation, via=lambda hits, pk: hits.filter(Q(operation_a_id=pk) | Q(operation_b_id=pk)),
+        help_text="Operation id (one the user is a member of): hits involving it on either side.",
+    )
     team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, method="involving_team",
                                        help_text="A team holding either side.")
     kind = django_filters.ChoiceFilter(choices=Selector.Kind.choices)
@@ -33,9 +37,6 @@ class HitFilter(django_filters.FilterSet):
     class Meta:
         model = Hit
         fields = []
-
-    def in_operation(self, queryset, name, value):
-        return queryset.filter(Q(operation_a_id=value) | Q(operation_b_id=value))
 
     def involving_team(self, queryset, name, value):
         return queryset.involving_team(value)
@@ -94,7 +95,8 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
 
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        hit = self.get_object()
         form = HitDeclineSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        hit = hit_services.hit_decline(user=request.user, hit=self.get_object(), reason=form.validated_data["reason"])
+        hit = hit_services.hit_decline(user=request.user, hit=hit, reason=form.validated_data["reason"])
         return self._answered(hit)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from findings.models import Selector
 from operations.countries import COUNTRY_CHOICES
 
@@ -56,7 +57,7 @@ class HitSerializer(serializers.Serializer):
         return row.mine.side if row.mine else None
 
 
-class HitDeclineSerializer(serializers.Serializer):
+class HitDeclineSerializer(StrictSerializer):
     reason = serializers.CharField(
         max_length=500,
         help_text="Why your team does not share: both teams and the coordinators read it, and it is kept in the "

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 import audit
+from api.base import StateConflict
 from findings.models import Case, Hit, Selector
 from findings.selector_rows import FINDING_TYPES, SIDE_TYPES
 from findings.services import case_share_with_team
@@ -106,7 +107,7 @@ def hit_decline(*, user, hit: Hit, reason: str) -> Hit:
     with transaction.atomic():
         hit, side = _locked_hit_for(user, hit)
         if getattr(hit, f"answer_{side}") != Hit.Answer.OPEN:
-            raise ValidationError("Your team has already answered this hit.")
+            raise StateConflict("Your team has already answered this hit.")
         setattr(hit, f"answer_{side}", Hit.Answer.DECLINED)
         setattr(hit, f"reason_{side}", reason)
         setattr(hit, f"answered_at_{side}", timezone.now())

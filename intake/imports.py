@@ -28,7 +28,7 @@ from findings.services import findings_bulk_log
 from identifiers.canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
 from identifiers.places import location_key
 from operations.access import may_change, require_log_in
-from operations.countries import COUNTRY_NAMES
+from operations.countries import NATIONALITY_NAMES
 from platforms.models import Platform, PlatformDomain
 from spreadsheets.reading import ImportRejected, Problem, read_rows
 
@@ -101,8 +101,8 @@ def _choice(value: str, choices) -> str:
 
 def _country(value: str) -> str:
     code = value.upper()
-    if code and code not in COUNTRY_NAMES:
-        raise ValueError(f"“{value}” is not a country code (ISO 3166-1 alpha-2, e.g. DE)")
+    if code and code not in NATIONALITY_NAMES:
+        raise ValueError(f"“{value}” is not a nationality code (ISO 3166-1 alpha-2 such as DE, or XX for stateless)")
     return code
 
 

@@ -3,9 +3,10 @@
 from rest_framework import serializers
 
 from api.base import ErrorSerializer
+from api.serializers import StrictSerializer
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=["urls", "social-accounts", "suspects", "victims", "locations"])
     file = serializers.FileField(help_text="CSV with a header row, or a JSON array of objects (UTF-8).")
     format = serializers.ChoiceField(

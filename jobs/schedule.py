@@ -12,6 +12,8 @@ BEAT_SCHEDULE = {
     },
     # PDF reports stuck in queued (lost enqueue) or running (dead worker) are sent again (reports/building.py).
     "sweep-reports": {"task": "reports.sweep_reports", "schedule": 60.0},
+    # Page captures stuck in queued (lost enqueue) or claimed by a dead worker are sent again (evidence/capture_job.py).
+    "sweep-captures": {"task": "evidence.sweep_captures", "schedule": 60.0, "options": {"expires": 55.0}},
     # Selectors still unmatched (an enqueue lost while Redis was down) are matched (hits/tasks.py).
     "match-unmatched-selectors": {
         "task": "hits.match_selectors_sweep", "schedule": 60.0, "options": {"expires": 55.0},
@@ -23,4 +25,8 @@ BEAT_SCHEDULE = {
 }
 
 # Jobs that must not wait behind others get a queue of their own (and a worker that listens to it).
-TASK_ROUTES: dict[str, dict] = {}
+TASK_ROUTES: dict[str, dict] = {
+    # A page capture drives Chromium for up to a minute and needs its memory: its own worker
+    # (docker-compose.yml, capture-worker), so figures and reports never wait behind one.
+    "evidence.capture_page": {"queue": "capture"},
+}

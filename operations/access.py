@@ -207,6 +207,24 @@ class OperationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=OperationStatus.ACTIVE)
 
+    def managed_by(self, user):
+        """Operations whose people and status the user manages: all for administrators, else those they
+        coordinate (the set-up pages' memberships, sign-up links and status moves)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.all() if user.is_staff else self.coordinated_by(user)
+
+    def set_up_by(self, user):
+        """Operations the user sets up (participants, focus tags): all for administrators, else those
+        whose lead coordinator they are (``is_lead_coordinator``)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        led = [pk for pk, m in memberships_of(user).items()
+               if m.role == Role.COORDINATOR and m.agency_id == m.operation.lead_agency_id]
+        return self.filter(pk__in=led)
+
 
 def membership_by_code(user, code: str):
     """The user's membership in the operation ``code`` (None alike for "no such operation" and "not yours")."""
@@ -267,6 +285,65 @@ def is_coordinator(user, operation) -> bool:
 def require_coordinator(user, operation) -> None:
     if not is_coordinator(user, operation):
         raise PermissionDenied("Only the operation's coordinators may do this.")
+
+
+# --- setting an operation up (the setup app's pages and API) ------------------------------------------
+#
+# Administrators set up anything. Of the members, the *lead coordinator* — a coordinator whose agency is
+# the operation's lead agency — sets up their operation's participants and focus tags and edits the
+# platform catalogue; every coordinator manages the people (memberships, sign-up links) and the status.
+
+
+def is_lead_coordinator(user, operation) -> bool:
+    membership = membership_in(user, operation)
+    return (membership is not None and membership.role == Role.COORDINATOR
+            and membership.agency_id is not None and membership.agency_id == membership.operation.lead_agency_id)
+
+
+def may_set_up(user, operation) -> bool:
+    """Participants and focus tags of ``operation``: administrators and its lead coordinator."""
+    return user.is_authenticated and (user.is_staff or is_lead_coordinator(user, operation))
+
+
+def may_manage(user, operation) -> bool:
+    """Memberships, sign-up links and status of ``operation``: administrators and its coordinators."""
+    return user.is_authenticated and (user.is_staff or is_coordinator(user, operation))
+
+
+def may_create_operations(user) -> bool:
+    """Administrators, and holders of ``operations.add_operation`` (a lead country's coordinator, say,
+    given it through a group in the admin)."""
+    return user.is_authenticated and (user.is_staff or user.has_perm("operations.add_operation"))
+
+
+def may_edit_catalogue(user) -> bool:
+    """The platform catalogue is shared by every operation: administrators, and the lead coordinator of
+    an operation that is not over yet."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or any(
+        is_lead_coordinator(user, m.operation) and not m.operation.is_read_only for m in memberships_of(user).values()
+    )
+
+
+def require_create_operations(user) -> None:
+    if not may_create_operations(user):
+        raise PermissionDenied("Only an administrator, or who was given the right to, creates operations.")
+
+
+def require_set_up(user, operation) -> None:
+    if not may_set_up(user, operation):
+        raise PermissionDenied("Only an administrator or the operation's lead coordinator may set it up.")
+
+
+def require_manage(user, operation) -> None:
+    if not may_manage(user, operation):
+        raise PermissionDenied("Only the operation's coordinators or an administrator may do this.")
+
+
+def require_catalogue_editor(user) -> None:
+    if not may_edit_catalogue(user):
+        raise PermissionDenied("Only an administrator or an operation's lead coordinator may edit the catalogue.")
 
 
 def is_auditor(user) -> bool:

@@ -7,16 +7,17 @@ reference data, readable by every signed-in user.
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
 
 from . import services
+from .access import require_create_operations
 from .countries import COUNTRY_CHOICES
 from .models import Agency, Operation
-from .serializers import AgencySerializer, OperationSerializer
+from .serializers import AgencySerializer, OperationCreateSerializer, OperationSerializer
 
 
 class OperationFilter(django_filters.FilterSet):
@@ -36,9 +37,16 @@ class OperationFilter(django_filters.FilterSet):
     close=extend_schema(summary="Close the operation: its findings become read-only", request=None,
                         responses={200: OperationSerializer}),
     archive=extend_schema(summary="Archive a closed operation", request=None, responses={200: OperationSerializer}),
+    reopen=extend_schema(summary="Reopen a closed operation (closed → active)", request=None,
+                         responses={200: OperationSerializer}),
+    create=extend_schema(
+        summary="Create an operation (planned)",
+        description="Administrators, and holders of `operations.add_operation`, who become its lead coordinator. "
+                    "Then import its participants: POST /api/v1/operations/{id}/participants/.",
+        request=OperationCreateSerializer, responses={201: OperationSerializer}),
 )
 class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """Operations (action days), visible to their members."""
+    """Operations (action days), visible to their members (and to administrators)."""
 
     queryset = Operation.objects.none()  # for the documentation; requests read through get_queryset
     serializer_class = OperationSerializer
@@ -46,15 +54,25 @@ class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     ordering = ("-starts_at", "-id")
 
     def get_queryset(self):
-        return (
-            Operation.objects.visible_to(self.request.user)
-            .select_related("lead_agency")
-            .prefetch_related("participations__agency", "focus_tags")
-        )
+        user = self.request.user
+        # Administrators are no members: they reach the operations they set up, as the set-up pages do.
+        operations = Operation.objects.managed_by(user) if user.is_staff else Operation.objects.visible_to(user)
+        return operations.select_related("lead_agency").prefetch_related("participations__agency", "focus_tags")
 
-    def _moved(self, operation):
+    def _moved(self, operation, status_code=200):
         operation = self.get_queryset().get(pk=operation.pk)
-        return Response(OperationSerializer(operation, context={"request": self.request}).data)
+        return Response(OperationSerializer(operation, context={"request": self.request}).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        require_create_operations(request.user)  # who may not is told so whatever the body says
+        serializer = OperationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        operation = services.operation_create(user=request.user, **serializer.validated_data)
+        return self._moved(operation, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._moved(services.operation_reopen(user=request.user, operation=self.get_object()))
 
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):

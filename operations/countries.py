@@ -1,8 +1,15 @@
-"""Country teams: the ISO 3166-1 alpha-2 codes ActionDay uses, and their names.
+"""Country codes: the country teams of operations, and the nationalities of suspects and victims.
 
-A country team is identified by its code ("DE", "FR"); EU bodies work as team "EU".
-Kosovo uses the user-assigned code XK, as EU institutions do.
+Two lists on purpose. A **country team** is identified by its code ("DE", "FR"); EU bodies work as
+team "EU". The teams are the countries that take part in action days (``COUNTRY_NAMES``; adding one
+is a line here). A **nationality** is any ISO 3166-1 country (``NATIONALITY_NAMES``, from the
+maintained ``pycountry`` list), Kosovo, or "stateless"; an empty nationality means unknown. Kosovo
+uses the user-assigned code XK, as EU institutions do; "stateless" the user-assigned code XX.
 """
+
+import unicodedata
+
+import pycountry
 
 EU_BODIES = "EU"
 
@@ -63,5 +70,30 @@ COUNTRY_NAMES = {
 COUNTRY_CHOICES = sorted(COUNTRY_NAMES.items(), key=lambda item: item[1])
 
 
+KOSOVO = "XK"
+STATELESS = "XX"
+
+
+def _nationality_names() -> dict[str, str]:
+    # The common name where ISO's is formal ("Iran", not "Iran, Islamic Republic of"); a select's
+    # type-ahead then finds a country by the name people say.
+    names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    names[KOSOVO] = COUNTRY_NAMES[KOSOVO]
+    names[STATELESS] = "Stateless"
+    return names
+
+
+NATIONALITY_NAMES = _nationality_names()
+# By name, "Stateless" among them; the empty choice ("unknown") is the form's or the field's blank.
+NATIONALITY_CHOICES = sorted(
+    NATIONALITY_NAMES.items(), key=lambda item: unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore")
+)
+
+
 def country_name(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code)
+    """The name of a team code or a nationality code ("EU agencies", "Eritrea", "Stateless")."""
+    return COUNTRY_NAMES.get(code) or NATIONALITY_NAMES.get(code, code)
+
+
+def nationality_name(code: str) -> str:
+    return NATIONALITY_NAMES.get(code, code) if code else "Unknown"

@@ -15,11 +15,13 @@ from rest_framework.response import Response
 
 import audit
 from api.base import ApiViewSet
-from api.filters import IdFilter, InstantFilter
+from api.filters import InstantFilter, VisibleIdFilter
+from api.serializers import StrictSerializer
 from audit.consultation import record_consultation
 from spreadsheets.writing import csv_response
 
 from .access import require_change
+from .consultations import record_shown, shown_rows
 from .countries import COUNTRY_CHOICES
 from .models import Operation
 from .services import team_record_delete
@@ -90,14 +92,14 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NewFindingSerializer(serializers.Serializer):
+class NewFindingSerializer(StrictSerializer):
     operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
 
 
 class FindingFilter(django_filters.FilterSet):
     """What every finding list can be filtered by."""
 
-    operation = IdFilter(field_name="operation_id", help_text="Operation id.")
+    operation = VisibleIdFilter(model=Operation, field_name="operation_id", help_text="Operation id.")
     team = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, help_text="Country team that logged it.")
     created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
     created_before = InstantFilter(field_name="created_at", lookup_expr="lt")
@@ -119,6 +121,8 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     update_serializer_class = None
     ordering = ("-created_at", "-id")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # Records of persons (suspects, victims): every list and export names the records it showed in the trail.
+    persons = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -163,6 +167,14 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         """Log the record through its app's service; returns (record, created)."""
         raise NotImplementedError
 
+    def list(self, request, *args, **kwargs):
+        justification = self.justification(request) if self.persons else ""  # asked before anything is read
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if self.persons:
+            record_shown(user=request.user, model=self.model, rows=shown_rows(page), how="listed through the API",
+                         justification=justification)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         """One record, and the consultation recorded in the audit trail."""
         record = self.get_object()
@@ -171,7 +183,7 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return Response(self.get_serializer(record).data)
 
     def justification(self, request) -> str:
-        """Why the record is read; only victims' records ask (findings.api.VictimViewSet)."""
+        """Why the records are read; only victims' records ask (findings.api.VictimViewSet)."""
         return ""
 
     def destroy(self, request, *args, **kwargs):
@@ -194,8 +206,15 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     @action(detail=False, methods=["get"])
     def export(self, request, *args, **kwargs):
         """Everything of this list the user may see, with the list's filters, as CSV."""
+        justification = self.justification(request) if self.persons else ""
         queryset = self.filter_queryset(self.get_queryset())
-        record_export(user=request.user, model=self.model, kind=self.export_kind, queryset=queryset)
+        rows = list(queryset.order_by("pk").values_list("pk", "operation_id", "team")) if self.persons else []
+        if rows:
+            record_shown(user=request.user, model=self.model, rows=rows, how="exported as CSV", action="disclose",
+                         justification=justification)
+            queryset = queryset.filter(pk__lte=rows[-1][0])  # what was recorded, not a row logged meanwhile
+        else:
+            record_export(user=request.user, model=self.model, kind=self.export_kind, queryset=queryset)
         columns = self.export_columns + COMMON_COLUMNS
         return csv_response(columns, self.export_chunks(queryset), filename=f"actionday-{self.export_kind}.csv")
 

@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
+
 from .access import membership_in
 from .models import Agency, Operation, Participation
 
@@ -46,3 +48,14 @@ class OperationSerializer(serializers.ModelSerializer):
     def get_membership(self, operation):
         membership = membership_in(self.context["request"].user, operation)
         return {"role": membership.role, "team": membership.team} if membership else None
+
+
+class OperationCreateSerializer(StrictSerializer):
+    code = serializers.SlugField(max_length=40, help_text="Short public code, e.g. THB-AW-2027.")
+    name = serializers.CharField(max_length=200)
+    crime_focus = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), help_text="Agency id.")
+    focus_tags = serializers.ListField(child=serializers.CharField(max_length=80), required=False,
+                                       help_text="Names of the operation's focus tags.")

@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from .access import membership_by_code
+from .access import may_create_operations, membership_by_code
 from .countries import country_name
-from .models import Membership
+from .models import Membership, Operation
 
 
 @login_required
@@ -14,9 +14,15 @@ def home(request):
         Membership.objects.filter(user=request.user).select_related("operation").order_by("-operation__starts_at")
     )
     current = [m for m in memberships if not m.operation.is_read_only]
+    # A prosecutor's home is the list of the cases shared with them (the reports app's page, by its name).
+    if memberships and all(m.role == Membership.Role.PROSECUTOR for m in memberships):
+        return redirect("shared_cases")
     if len(current) == 1:
         return redirect("operation_detail", code=current[0].operation.code)
-    return render(request, "operations/home.html", {"memberships": memberships})
+    return render(request, "operations/home.html", {
+        "memberships": memberships,
+        "may_set_up": may_create_operations(request.user) or Operation.objects.managed_by(request.user).exists(),
+    })
 
 
 @login_required
@@ -27,7 +33,12 @@ def operation_detail(request, code):
     operation = membership.operation
     participations = operation.participations.select_related("agency").order_by("agency__country", "agency__name")
     countries = sorted({p.agency.country for p in participations if p.agency.country})
+    accounts = {}
+    for agency_id in operation.memberships.values_list("agency_id", flat=True):
+        accounts[agency_id] = accounts.get(agency_id, 0) + 1
     context = {
+        "agencies": [(p, accounts.get(p.agency_id, 0)) for p in participations],
+        "members": sum(accounts.values()),
         "operation": operation,
         "membership": membership,
         "team_name": country_name(membership.team),

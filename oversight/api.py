@@ -16,15 +16,22 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from api.base import ApiViewSet
-from api.filters import IdFilter, InstantFilter
+from api.filters import IdFilter, InstantFilter, VisibleIdFilter
 from audit.models import AuditEvent
-from operations.access import audit_events_visible_to
+from operations.access import audit_events_visible_to, is_auditor
+from operations.models import Operation
 
 from .serializers import AuditEventSerializer
 
 
+def operations_audited_by(user):
+    """The operations whose events ``user`` reads: every one for an auditor, the coordinated ones otherwise."""
+    return Operation.objects.all() if is_auditor(user) else Operation.objects.coordinated_by(user)
+
+
 class AuditEventFilter(django_filters.FilterSet):
-    operation = IdFilter(field_name="operation_id", help_text="Operation id.")
+    operation = VisibleIdFilter(model=Operation, visible=lambda user: operations_audited_by(user),
+                                field_name="operation_id", help_text="Operation id.")
     action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices)
     actor = django_filters.CharFilter(field_name="actor_name", help_text="User name.")
     team = django_filters.CharFilter()
@@ -32,7 +39,8 @@ class AuditEventFilter(django_filters.FilterSet):
     object_id = django_filters.CharFilter()
     after = InstantFilter(field_name="at", lookup_expr="gte")
     before = InstantFilter(field_name="at", lookup_expr="lt")
-    seq_after = IdFilter(field_name="seq", lookup_expr="gt", help_text="Events after this sequence number.")
+    seq_after = IdFilter(field_name="seq", lookup_expr="gt", min_value=0,
+                         help_text="Events after this sequence number.")
 
     class Meta:
         model = AuditEvent
@@ -52,7 +60,8 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     queryset = AuditEvent.objects.none()  # for the documentation; requests read through get_queryset
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter
-    ordering = ("-seq",)
+    # Insert order: an event is listed at once, before the sequencer has given it its place in the chain.
+    ordering = ("-id",)
 
     def get_queryset(self):
         return audit_events_visible_to(self.request.user)

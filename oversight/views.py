@@ -7,11 +7,10 @@ coordinate. Anyone else gets the 404 of a page that does not exist.
 Reading the trail is not itself recorded: events name records by type and id, never their content.
 """
 
-import csv
 import time
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -21,15 +20,11 @@ from audit.trail import verify_chain
 from audit.words import action_word, record_noun
 from operations.access import audit_events_visible_to, is_auditor, reach_of
 from operations.models import Operation
+from spreadsheets.writing import csv_response
 
 from .forms import AuditSearchForm
 
 PAGE_SIZE = 100
-# The machine columns, each with its words for people beside it ("what", "record").
-CSV_COLUMNS = ["seq", "at", "actor", "actor_id", "team", "action", "what", "operation", "object_type", "record",
-               "object_id", "summary", "justification", "prev_hash", "hash"]
-# A spreadsheet runs a cell that starts like a formula; a justification is free text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _operations_for(request):
@@ -54,20 +49,21 @@ def _searched(request):
 @require_GET
 def trail(request):
     form, events = _searched(request)
-    before = request.GET.get("before_seq", "")
-    page_events = events.order_by("-seq")
+    # Newest first in insert order: an event shows at once, before the sequencer chains it (seq empty).
+    before = request.GET.get("before_id", "")
+    page_events = events.order_by("-id")
     if before.isdigit():
-        page_events = page_events.filter(seq__lt=int(before))
+        page_events = page_events.filter(id__lt=int(before))
     rows = list(page_events[: PAGE_SIZE + 1])
-    older = rows[PAGE_SIZE - 1].seq if len(rows) > PAGE_SIZE else None
+    older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
     rows = rows[:PAGE_SIZE]
     codes = dict(Operation.objects.filter(pk__in={e.operation_id for e in rows}).values_list("pk", "code"))
     query = request.GET.copy()
-    query.pop("before_seq", None)
+    query.pop("before_id", None)
     return render(request, "oversight/trail.html", {
         "form": form,
         "events": [(event, codes.get(event.operation_id, "")) for event in rows],
-        "older_query": _with(query, before_seq=older) if older else "",
+        "older_query": _with(query, before_id=older) if older else "",
         "newest_query": query.urlencode(),
         "paged": before.isdigit(),
         "export_query": query.urlencode(),
@@ -82,30 +78,26 @@ def _with(query, **values) -> str:
     return query.urlencode()
 
 
-class _Echo:
-    def write(self, value):
-        return value
+EXPORT_COLUMNS = [
+    ("seq", lambda e: e.seq), ("at", lambda e: e.at.isoformat()), ("actor", lambda e: e.actor_name),
+    ("actor_id", lambda e: e.actor_id), ("team", lambda e: e.team), ("action", lambda e: e.action),
+    ("what", lambda e: action_word(e.action)), ("operation", lambda e: e.operation_code),
+    ("object_type", lambda e: e.object_type), ("record", lambda e: record_noun(e.object_type)),
+    ("object_id", lambda e: e.object_id), ("summary", lambda e: e.summary),
+    ("justification", lambda e: e.justification), ("prev_hash", lambda e: e.prev_hash), ("hash", lambda e: e.hash),
+]
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_lines(events):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _export_chunks(events):
     codes = dict(Operation.objects.values_list("pk", "code"))
-    # Keyset chunks in chain order: memory stays flat and nothing stays open while the response streams.
-    events, last = events.order_by("seq"), 0
-    while chunk := list(events.filter(seq__gt=last)[:2000]):
-        for e in chunk:
-            yield writer.writerow([_cell(v) for v in (
-                e.seq, e.at.isoformat(), e.actor_name, e.actor_id, e.team, e.action, action_word(e.action),
-                codes.get(e.operation_id, e.operation_id), e.object_type, record_noun(e.object_type), e.object_id,
-                e.summary, e.justification, e.prev_hash, e.hash,
-            )])
-        last = chunk[-1].seq
+    # Keyset chunks in insert order (events not chained yet included, their seq and hashes empty):
+    # memory stays flat and nothing stays open while the response streams.
+    events, last = events.order_by("id"), 0
+    while chunk := list(events.filter(id__gt=last)[:2000]):
+        for event in chunk:
+            event.operation_code = codes.get(event.operation_id, event.operation_id)
+        yield chunk
+        last = chunk[-1].id
 
 
 @login_required
@@ -113,11 +105,8 @@ def _csv_lines(events):
 def export(request):
     """Every event the search matches, oldest first, as CSV (with the hashes, to check the chain elsewhere)."""
     _, events = _searched(request)
-    response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    response["Content-Disposition"] = f'attachment; filename="actionday-audit-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(EXPORT_COLUMNS, _export_chunks(events), filename=f"actionday-audit-{stamp}.csv")
 
 
 @login_required

@@ -8,18 +8,20 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from api.base import ApiViewSet
 from api.filters import IdFilter
 from operations.record_api import FindingFilter, RecordViewSet
 from operations.record_api import record_schema as finding_schema
 
-from . import services
+from . import catalogue, services
 from .models import Platform, PlatformCheck
 from .serializers import (
     PlatformCheckCreateSerializer,
     PlatformCheckFinishSerializer,
     PlatformCheckSerializer,
+    PlatformSaveSerializer,
     PlatformSerializer,
 )
 
@@ -37,15 +39,37 @@ class PlatformFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The platform catalogue"), retrieve=extend_schema(summary="One platform")
+    list=extend_schema(summary="The platform catalogue"), retrieve=extend_schema(summary="One platform"),
+    create=extend_schema(summary="Add a platform to the catalogue (administrators, lead coordinators)",
+                         request=PlatformSaveSerializer, responses={201: PlatformSerializer}),
+    partial_update=extend_schema(summary="Change a platform of the catalogue", request=PlatformSaveSerializer,
+                                 responses={200: PlatformSerializer}),
 )
 class PlatformViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """The platform catalogue (reference data): checks and accounts name a platform by its id."""
+    """The platform catalogue (reference data): checks and accounts name a platform by its id. A file of
+    platforms is imported at /api/v1/platform-catalogue/import/."""
 
     queryset = Platform.objects.prefetch_related("domains")
     serializer_class = PlatformSerializer
     filterset_class = PlatformFilter
     ordering = ("name", "id")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = PlatformSaveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        platform = catalogue.platform_save(by=request.user, **serializer.validated_data)
+        return Response(PlatformSerializer(platform).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        platform = self.get_object()
+        current = {"name": platform.name, "category": platform.category, "surface": platform.surface,
+                   "active": platform.active, "domains": list(platform.domains.values_list("domain", flat=True))}
+        serializer = PlatformSaveSerializer(data=request.data, partial=True)  # what is not sent stays
+        serializer.is_valid(raise_exception=True)
+        platform = catalogue.platform_save(by=request.user, platform=platform,
+                                           **(current | serializer.validated_data))
+        return Response(PlatformSerializer(Platform.objects.get(pk=platform.pk)).data)
 
 
 class PlatformCheckFilter(FindingFilter):
@@ -104,7 +128,8 @@ class PlatformCheckViewSet(RecordViewSet):
 
     @action(detail=True, methods=["post"])
     def finish(self, request, pk=None):
+        check = self.get_object()
         form = PlatformCheckFinishSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        check = services.check_finish(user=request.user, check=self.get_object(), **form.validated_data)
+        check = services.check_finish(user=request.user, check=check, **form.validated_data)
         return self.answer(check, status.HTTP_200_OK)

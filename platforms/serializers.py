@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from operations.record_api import FindingSerializer, FocusTagNamesField, NewFindingSerializer
 
 from .models import Platform, PlatformCheck
@@ -13,6 +14,15 @@ class PlatformSerializer(serializers.ModelSerializer):
     class Meta:
         model = Platform
         fields = ["id", "name", "category", "surface", "active", "domains"]
+
+
+class PlatformSaveSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=120)
+    category = serializers.ChoiceField(choices=Platform.Category.choices)
+    surface = serializers.ChoiceField(choices=Platform.Surface.choices, default=Platform.Surface.SURFACE)
+    domains = serializers.ListField(child=serializers.CharField(max_length=255), default=list,
+                                    help_text="Domains or onion addresses; on a change, the platform's whole list.")
+    active = serializers.BooleanField(default=True)
 
 
 class PlatformCheckSerializer(FindingSerializer):
@@ -35,7 +45,7 @@ class PlatformCheckCreateSerializer(NewFindingSerializer):
     focus_tags = FocusTagNamesField()
 
 
-class PlatformCheckFinishSerializer(serializers.Serializer):
+class PlatformCheckFinishSerializer(StrictSerializer):
     with_indications = serializers.BooleanField(help_text="Whether signs of trafficking were found.")
     focus_tags = FocusTagNamesField()
     note = serializers.CharField(required=False, allow_blank=True)

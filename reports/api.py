@@ -16,18 +16,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiView, ApiViewSet, ErrorSerializer, error_body
+from api.filters import VisibleIdFilter
 from operations.models import Operation
 
 from . import building
 from .downloads import report_response
 from .models import Report
 from .serializers import (
+    REPORT_REQUEST_KINDS,
     HeadlineSerializer,
     HeadlineSetSerializer,
     PendingSerializer,
@@ -58,7 +66,7 @@ UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="The report is not do
 
 
 class ReportFilter(django_filters.FilterSet):
-    operation = django_filters.NumberFilter(field_name="operation_id", help_text="Operation id.")
+    operation = VisibleIdFilter(model=Operation, field_name="operation_id", help_text="Operation id.")
     kind = django_filters.ChoiceFilter(choices=Report.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Report.Status.choices)
 
@@ -83,7 +91,10 @@ def _pending(detail: str, follow: str) -> Response:
         "Country-team report: the team's analysts, and coordinators for any team. The report is built in the "
         "background: the answer (202) is the queued report; read it again until `status` is `done`, then "
         "download it. Asking again while the same report is queued or running returns that one.",
-        request=ReportRequestSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="ReportRequest", serializers=REPORT_REQUEST_KINDS,
+            resource_type_field_name="kind",
+        ),
         responses={202: ReportSerializer},
     ),
     retry=extend_schema(summary="Queue a failed report again", request=None, responses={202: ReportSerializer}),

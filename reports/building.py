@@ -42,6 +42,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 import audit
+from api.base import StateConflict
 from findings.models import Case
 from jobs import enqueue_on_commit, send_now
 from operations.access import is_coordinator, membership_in
@@ -169,7 +170,7 @@ def report_retry(*, user, report: Report) -> Report:
     if not may_download(user, report):
         raise PermissionDenied("You may not retry this report.")
     if report.status != Status.FAILED:
-        raise ValidationError("Only a failed report can be retried.")
+        raise StateConflict("Only a failed report can be retried.")
     with transaction.atomic():
         requeued = Report.objects.filter(pk=report.pk, status=Status.FAILED).update(
             status=Status.QUEUED, progress=0, error="", started_at=None, finished_at=None, attempts=0

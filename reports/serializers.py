@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.serializers import StrictSerializer
 from findings.models import Case
 from findings.serializers import VisibleIdField
 from operations.countries import COUNTRY_CHOICES
@@ -31,13 +32,48 @@ class ReportSerializer(serializers.ModelSerializer):
         return reverse("api:report-download", args=[report.pk])
 
 
-class ReportRequestSerializer(serializers.Serializer):
+class ReportRequestSerializer(StrictSerializer):
+    """A report asked for. A case file names its case, a country-team report its team; the other kinds
+    take neither (documented per kind by ``REPORT_REQUEST_KINDS``)."""
+
     kind = serializers.ChoiceField(choices=Report.Kind.choices)
     operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
-    case = VisibleIdField(Case, required=False, allow_null=True, help_text="The case of a case file.")
-    team = serializers.ChoiceField(
-        choices=COUNTRY_CHOICES, required=False, allow_blank=True, help_text="The country team of a team report."
-    )
+    case = VisibleIdField(Case, required=False, help_text="The case of a case file.")
+    team = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False,
+                                   help_text="The country team of a team report.")
+
+    def validate(self, attrs):
+        needs = {Report.Kind.CASE_FILE: "case", Report.Kind.TEAM_REPORT: "team"}.get(attrs["kind"])
+        errors = {name: [f"Only a {'case file' if name == 'case' else 'country-team report'} takes a {name}."]
+                  for name in ("case", "team") if name in attrs and name != needs}
+        if needs and needs not in attrs:
+            errors[needs] = ["This field is required for this kind of report."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class _SummaryRequest(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[Report.Kind.OPERATION_SUMMARY])
+    operation = VisibleIdField(Operation, help_text="Id of an operation the user is a member of.")
+
+
+class _CaseFileRequest(_SummaryRequest):
+    kind = serializers.ChoiceField(choices=[Report.Kind.CASE_FILE])
+    case = VisibleIdField(Case, help_text="The case of the case file.")
+
+
+class _TeamReportRequest(_SummaryRequest):
+    kind = serializers.ChoiceField(choices=[Report.Kind.TEAM_REPORT])
+    team = serializers.ChoiceField(choices=COUNTRY_CHOICES, help_text="The country team of the report.")
+
+
+# The request's shape for each kind, for the schema (ReportRequestSerializer reads them all).
+REPORT_REQUEST_KINDS = {
+    Report.Kind.OPERATION_SUMMARY.value: _SummaryRequest,
+    Report.Kind.CASE_FILE.value: _CaseFileRequest,
+    Report.Kind.TEAM_REPORT.value: _TeamReportRequest,
+}
 
 
 class HeadlineFigureSerializer(serializers.Serializer):

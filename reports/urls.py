@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from .views import dashboard, pdfs, press
+from .views import dashboard, pdfs, press, shared_cases
 
 DASHBOARD = "operations/<slug:code>/dashboard"
 REPORTS = "operations/<slug:code>/reports"
 REPORT = f"{REPORTS}/<uuid:report_id>"
 
 urlpatterns = [
+    path("cases/shared/", shared_cases.shared_cases, name="shared_cases"),
     path(f"{DASHBOARD}/", dashboard.dashboard, name="dashboard"),
     path(f"{DASHBOARD}/live/", dashboard.dashboard_live, name="dashboard_live"),
     path(f"{DASHBOARD}/activity/", dashboard.dashboard_activity, name="dashboard_activity"),

@@ -9,7 +9,7 @@ or from the end date for an operation closed without one — and erases it with 
    and from then on ``reports.statistics.compile_figures`` answers for the operation from that
    snapshot (``Operation.erased_at`` is set), so the dashboard, the summary report and the API give
    the same numbers as before.
-2. Everything about persons goes, rows and files: evidence (files in storage too), selectors and
+2. Everything about persons goes, rows and files: evidence (files in storage too), page captures, selectors and
    the cross-border hits on them (also those shared with another operation's selector), suspects,
    possible victims, URLs, social accounts, cases with their shares, and the case-file and
    country-team reports (which list those records; the operation summary holds figures only and
@@ -38,6 +38,7 @@ from django.utils import timezone
 import audit
 from api.idempotency import KEEP_FOR
 from api.models import IdempotencyKey
+from evidence.models import Capture
 from findings.models import (
     Case,
     DetectedUrl,
@@ -113,6 +114,7 @@ def erasure_counts(operation: Operation) -> dict[str, int]:
         "social accounts": SocialAccount.objects.filter(operation=operation).count(),
         "locations": Location.objects.filter(operation=operation).count(),
         "evidence files": Evidence.objects.filter(operation=operation).count(),
+        "page captures": Capture.objects.filter(operation=operation).count(),
         "selectors": Selector.objects.filter(operation=operation).count(),
         "cross-border hits": _hits(operation).count(),
         "reports": _reports(operation).count(),
@@ -146,6 +148,7 @@ def erase_operation(*, operation: Operation, dry_run: bool = False, actor=None, 
         erasure = Erasure(operation=operation, counts=erasure_counts(operation))
         files = list(Evidence.objects.filter(operation=operation).values_list("file", flat=True))
         files += [name for name in _reports(operation).values_list("file", flat=True) if name]
+        _delete(Capture.objects.filter(operation=operation))
         _delete(Evidence.objects.filter(operation=operation))
         _delete(_reports(operation))
         _delete(_hits(operation))

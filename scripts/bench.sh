@@ -17,6 +17,8 @@ start_services
 # unset because production settings also demand HTTPS redirects and secure cookies.
 unset ACTIONDAY_ENV
 export DEBUG=false
+# The audit trail as in production: requests append unchained, one sequencer process chains them.
+export AUDIT_SEQUENCE_INLINE=false
 export SECRET_KEY="bench-only-$(head -c 24 /dev/urandom | base64)"
 export ACTIONDAY_DATA_DIR="$SERVICES_DIR/data"
 export PYTHONUNBUFFERED=1

@@ -74,6 +74,9 @@ start_services() {
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$SERVICES_DIR" --logfile "$SERVICES_DIR/redis.log" --daemonize yes --pidfile "$SERVICES_DIR/redis.pid"
     "$bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres actionday
+    # The audit trail refuses TRUNCATE (audit/migrations/0004) except to a superuser with this setting:
+    # pytest-django empties tables between tests with TRUNCATE. Only this throwaway cluster sets it.
+    "$bindir/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -q -c "ALTER ROLE postgres SET actionday.audit_truncate = 'allowed'" actionday
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
     # The fault tests stop and restart these servers: they find them through these variables.
     export SERVICES_DIR PG_BINDIR=$bindir PG_DATA="$SERVICES_DIR/pg/data" PG_PORT=$pg_port REDIS_PORT=$redis_port

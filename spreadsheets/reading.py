@@ -1,15 +1,25 @@
-"""Reading an uploaded table — CSV or a JSON array of objects — into rows that know their line.
+"""Reading an uploaded table — CSV, an Excel workbook (XLSX) or a JSON array of objects — into rows
+that know their line.
 
-Shared by every import (findings, an operation's participants, watch lists): a file that cannot be
-read is refused whole (``ImportRejected``) with each problem and the line it is on.
+Shared by every import (findings, an operation's participants, focus tags, the platform catalogue):
+a file that cannot be read is refused whole (``ImportRejected``) with each problem and the line it
+is on. In a workbook the line is the sheet's row number, as the spreadsheet shows it.
 """
 
 import csv
+import datetime as dt
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 
+import openpyxl
+
 MAX_BYTES = 20 * 1024 * 1024
+# An XLSX file is a zip archive: what it unpacks to is bounded too, so that a small file cannot
+# unpack into gigabytes (a "zip bomb").
+MAX_UNPACKED_BYTES = 10 * MAX_BYTES
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -80,19 +90,74 @@ def _read_json(text: str) -> list[tuple[int, dict]]:
     return rows
 
 
+def _cell_text(value) -> str:
+    """A cell as the text a CSV would hold: 5 not 5.0, dates in ISO form, no formula (values only)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
+    """(columns of the header, [(row number, row)]) of the workbook's first sheet; blank rows skipped.
+
+    The header is the first row that is not blank; cells are read as values (a formula's last
+    computed value, never the formula).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ImportRejected([Problem(None, "", "the workbook unpacks to more than we read")])
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise ImportRejected([Problem(None, "", f"not readable as an Excel workbook (.xlsx): {exc}")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        names, rows = None, []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            texts = [_cell_text(c) for c in cells]
+            if not any(texts):
+                continue
+            if names is None:
+                names = [_header_name(t) for t in texts]
+                while names and not names[-1]:
+                    names.pop()
+                continue
+            extra = [t for t in texts[len(names):] if t]
+            if extra:
+                raise ImportRejected([Problem(number, "", f"a value beyond the last named column ({extra[0]!r})")])
+            rows.append((number, dict(zip(names, texts, strict=False))))
+    finally:
+        workbook.close()
+    if names is None:
+        raise ImportRejected([Problem(None, "", "the file is empty")])
+    return names, rows
+
+
 def read_rows(data: bytes, *, filename: str = "", format: str = "", max_bytes: int = MAX_BYTES):
-    """(CSV header or None for JSON, [(line, row)]) of an uploaded file; ImportRejected if unreadable.
+    """(header or None for JSON, [(line, row)]) of an uploaded CSV, XLSX or JSON file; ImportRejected
+    if unreadable.
 
     Returns ``tuple[list[str] | None, list[tuple[int, dict]]]``; column names are lower case with
     underscores ("Display name" → ``display_name``).
     """
     if len(data) > max_bytes:
         raise ImportRejected([Problem(None, "", f"the file is larger than {max_bytes // (1024 * 1024)} MB")])
+    if format == "xlsx" or (not format and (filename.lower().endswith(".xlsx") or data[:4] == _ZIP_MAGIC)):
+        return _read_xlsx(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ImportRejected([Problem(line, "", "the file is not UTF-8 text (save it as CSV UTF-8)")]) from None
+        reason = "the file is not UTF-8 text (save it as CSV UTF-8, or as .xlsx)"
+        raise ImportRejected([Problem(line, "", reason)]) from None
     if "\x00" in text:
         raise ImportRejected([Problem(None, "", "the file is not text")])
     if not text.strip():

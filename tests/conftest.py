@@ -71,11 +71,14 @@ class WorkerProcess:
     def start(self, timeout=60):
         from config.celery import app
 
-        env = os.environ | {"DATABASE_URL": worker_database_url(), "CONN_MAX_AGE": "0"}
+        # The tests' hostile site is on loopback: the worker may capture private addresses (never ActionDay's).
+        env = os.environ | {"DATABASE_URL": worker_database_url(), "CONN_MAX_AGE": "0", "CAPTURE_ALLOW_PRIVATE": "true"}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the tests' Playwright needs it; a production worker has none
         self.log = open(ROOT / "var" / "test-worker.log", "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
+            # One worker for both queues: the ordinary jobs' and the page captures' (production runs two).
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
-             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+             "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h", "-Q", "celery,capture"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
@@ -133,3 +136,45 @@ def page(browser):
 def _is_local(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     return url.startswith(("data:", "about:", "blob:")) or host in ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture(scope="session")
+def hostile_site():
+    """The hostile test site (tests/hostile_site.py) on loopback, for the page-capture tests."""
+    from .hostile_site import HostileSite
+
+    with HostileSite() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def capture_browser():
+    """The capture worker's browser (a Chromium in a thread of its own), for captures run in the test."""
+    from evidence.capture_job import BrowserThread
+
+    browser = BrowserThread(reuse=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def capture_settings(settings, tmp_path):
+    """In-process captures of the loopback test site, their files under the test's own folder."""
+    settings.CAPTURE_ALLOW_PRIVATE = True
+    settings.CAPTURE_TIME_LIMIT = 20
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")},
+    }}
+    return settings
+
+
+@pytest.fixture
+def smtp_mailbox(settings):
+    """Django's SMTP backend pointed at a real SMTP server started for the test; its mails in ``.messages``."""
+    from .mailbox import start_smtp_server
+
+    controller, mailbox = start_smtp_server()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10}}}
+    yield mailbox
+    controller.stop()

@@ -64,10 +64,10 @@ def test_a_failure_halfway_through_a_request_rolls_all_of_it_back(cast):
     assert (case.title, case.version) == ("Escort adverts with one handler", 1)
 
 
-def test_a_refused_move_says_from_where_to_where(cast):
+def test_a_refused_move_is_a_conflict_that_says_from_where_to_where(cast):
     check = cast.family_of(cast.de)["check"]
     response = api_as(cast.de).post(url("platform-check-finish", check.pk), {"with_indications": True}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
     assert "cannot move from “Planned” to “Checked”" in response.json()["detail"]
 
 

@@ -90,12 +90,17 @@ def test_a_file_over_the_limit_is_refused_with_413(cast, settings):
 def test_only_the_case_of_evidence_can_change(cast):
     family = cast.family_of(cast.de)
     evidence = family["evidence"]
-    response = api_as(cast.de).patch(
+    client = api_as(cast.de)
+    refused = client.patch(
         url("evidence-detail", evidence.pk), {"case": None, "sha256": "0" * 64, "description": "new"}, format="json"
     )
-    assert response.status_code == 200
+    assert refused.status_code == 400
+    assert set(refused.json()["fields"]) == {"sha256", "description"}  # refused, not quietly ignored
     evidence.refresh_from_db()
-    assert (evidence.case, evidence.sha256, evidence.description) == (None, family["evidence"].sha256, "")
+    assert (evidence.case, evidence.sha256, evidence.description) == (family["case"], family["evidence"].sha256, "")
+    assert client.patch(url("evidence-detail", evidence.pk), {"case": None}, format="json").status_code == 200
+    evidence.refresh_from_db()
+    assert evidence.case is None
 
 
 def test_a_possible_victims_evidence_needs_a_justification(cast):

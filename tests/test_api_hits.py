@@ -110,7 +110,7 @@ def test_declining_needs_a_reason_and_is_answered_once(cast, lead):
     assert (french["answer"], french["reason"]) == ("declined", "Different person")
     assert sides(listed(cast.de)[0])["FR"]["reason"] == "Different person"  # the other team reads the reason
     again = client.post(url("hit-decline", lead["hit"].pk), {"reason": "Still different"}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409  # answered once: the hit's state refuses a second answer
     hit = Hit.objects.get(pk=lead["hit"].pk)
     assert getattr(hit, f"reason_{french['side']}") == "Different person"
 

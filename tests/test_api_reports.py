@@ -149,7 +149,7 @@ def test_the_list_is_exactly_what_may_download_allows_cell_by_cell(cast, cases):
 def test_only_a_failed_report_is_retried(cast, cases):
     report = building.report_request(user=cast.de, kind="team_report", operation=cast.operation, team="DE")
     client = api_as(cast.de)
-    assert client.post(url("report-retry", report.pk)).status_code == 400
+    assert client.post(url("report-retry", report.pk)).status_code == 409  # not failed: a state conflict
     Report.objects.filter(pk=report.pk).update(status="failed", error="Font missing")
     response = client.post(url("report-retry", report.pk))
     assert response.status_code == 202 and response.json()["status"] == "queued"

@@ -41,9 +41,12 @@ def test_a_case_is_referred_investigated_and_closed(cast):
     referred = client.post(url("case-refer", case.pk), {"referred_to": "LKA Berlin"}, format="json").json()
     assert (referred["status"], referred["referred_to"], referred["version"]) == ("referred", "LKA Berlin", 2)
     assert client.post(url("case-open-investigation", case.pk)).json()["status"] == "investigation_opened"
-    assert client.post(url("case-close", case.pk)).json()["status"] == "closed"
+    refused = client.post(url("case-close", case.pk), {}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()["fields"]
+    closed = client.post(url("case-close", case.pk), {"reason": "investigation_concluded"}, format="json").json()
+    assert (closed["status"], closed["close_reason"]) == ("closed", "investigation_concluded")
     again = client.post(url("case-refer", case.pk), {"referred_to": "again"}, format="json")
-    assert again.status_code == 400 and "cannot move" in again.json()["detail"]
+    assert again.status_code == 409 and "cannot move" in again.json()["detail"]
     moves = AuditEvent.objects.filter(object_type="findings.case", object_id=str(case.pk), summary__contains="→")
     assert moves.count() == 3
 
@@ -82,6 +85,6 @@ def test_case_indicators_and_focus_tags_change_with_the_case(cast):
 
 def test_an_operation_is_started_closed_and_archived_by_its_coordinator(cast):
     client = api_as(cast.coordinator)
-    assert client.post(url("operation-start", cast.operation.pk)).status_code == 400  # active already
+    assert client.post(url("operation-start", cast.operation.pk)).status_code == 409  # active already
     assert client.post(url("operation-close", cast.operation.pk)).json()["is_read_only"] is True
     assert client.post(url("operation-archive", cast.operation.pk)).json()["status"] == "archived"

@@ -61,8 +61,8 @@ def whole_life(cast, client):
     api.get(url("case-detail", fr["case"].pk))
     api.get(url("victim-detail", de["victim"].pk), HTTP_X_JUSTIFICATION=REASON)
     api.get(url("evidence-detail", de["evidence"].pk))
-    b"".join(api.get(url("victim-export")).streaming_content)
-    api.get(url("case-bundle", de["case"].pk))
+    b"".join(api.get(url("victim-export"), HTTP_X_JUSTIFICATION=REASON).streaming_content)
+    api.get(url("case-bundle", de["case"].pk), HTTP_X_JUSTIFICATION=REASON)
     report = building.report_request(user=cast.prosecutor, kind="case_file", operation=cast.operation,
                                      case=de["case"])
     building.report_build(report.pk)
@@ -98,11 +98,14 @@ def test_each_kind_of_processing_is_recorded_with_who_when_and_why(cast, client)
         assert event.operation_id == cast.operation.pk
         assert event.team in ("DE", "FR", "NL") or event.object_type == "findings.hit"
     # Why: the reason for a victim's record, the reason of a declined hit, the retention rule.
-    assert set(events("consult", "findings.possiblevictim").values_list("justification", flat=True)) == {REASON}
+    # (A list that named victims by code only carries no reason: it showed nothing but the codes.)
+    read = events("consult", "findings.possiblevictim").exclude(summary__contains="(codes only)").exclude(
+        summary__contains="printed in case file")  # the case file prints victims by code only
+    assert set(read.values_list("justification", flat=True)) == {REASON}
     assert events("combine", "findings.hit", justification="Undercover operation still running").exists()
     assert "retention period" in events("erase", "operations.operation").get().justification
     # The trail names who consulted: the coordinator's page and API reads.
-    assert events("consult", "findings.possiblevictim", actor=cast.coordinator).count() == 2
+    assert events("consult", "findings.possiblevictim", actor=cast.coordinator).exclude(object_id="").count() == 2
 
 
 def test_no_event_holds_a_copy_of_the_data_it_is_about(cast, client):

@@ -134,10 +134,12 @@ def test_an_api_detail_read_is_recorded(cast, key):
     assert event.summary.endswith("read through the API")
 
 
-def test_an_api_list_read_is_not_a_consultation_of_each_record(cast):
-    cast.family_of(cast.de)
+def test_an_api_list_is_one_consultation_naming_the_records_it_showed_not_one_per_record(cast):
+    family = cast.family_of(cast.de)
     api_as(cast.coordinator).get(url("suspect-list"))
-    assert not AuditEvent.objects.filter(action="consult").exists()
+    event = AuditEvent.objects.get(action="consult")
+    listed = f"suspects listed through the API: {family['suspect'].pk}"
+    assert (event.object_type, event.summary) == ("findings.suspect", listed)
 
 
 def test_an_api_victim_read_without_justification_is_428_and_recorded_nowhere(cast):

@@ -17,6 +17,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis:6379/0",
     "ALLOWED_HOSTS": "actionday.example.eu",
     "CSRF_TRUSTED_ORIGINS": "https://actionday.example.eu",
+    "AUDIT_CHECKPOINT_VERIFY_KEYS": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
 }
 
 

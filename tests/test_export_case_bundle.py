@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def test_the_bundle_holds_the_case_and_everything_hanging_off_it(cast):
     family = cast.family_of(cast.de)
     findings.case_share_with_prosecutor(user=cast.de, case=family["case"], prosecutor=cast.prosecutor)
-    response = api_as(cast.prosecutor).get(url("case-bundle", family["case"].pk))
+    response = api_as(cast.prosecutor).get(url("case-bundle", family["case"].pk),
+                                           HTTP_X_JUSTIFICATION="Preparing the indictment")
     assert response.status_code == 200
     bundle = response.json()
     assert bundle["format"] == "actionday-case-bundle/1"

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def export(user, resource, **params):
-    response = api_as(user).get(url(f"{resource}-export"), params)
+    # Possible victims are exported with a reason (tests/test_audit_lists_of_persons.py); others ignore it.
+    response = api_as(user).get(url(f"{resource}-export"), params, HTTP_X_JUSTIFICATION="Handing over to the LKA")
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -59,10 +60,19 @@ def test_an_export_imports_back_unchanged(cast):
 
 def test_an_export_is_recorded_as_a_disclosure(cast):
     cast.family_of(cast.de)
+    export(cast.de, "url")
+    event = AuditEvent.objects.filter(action="disclose").latest("seq")
+    assert (event.actor, event.object_type) == (cast.de, "findings.detectedurl")
+    assert event.summary == "URLs exported as CSV"
+
+
+def test_an_export_of_persons_is_a_disclosure_naming_each_record_with_the_reason(cast):
+    victim = cast.family_of(cast.de)["victim"]
     export(cast.de, "victim")
     event = AuditEvent.objects.filter(action="disclose").latest("seq")
     assert (event.actor, event.object_type) == (cast.de, "findings.possiblevictim")
-    assert event.summary == "possible victims exported as CSV"
+    assert event.summary == f"possible victims exported as CSV: {victim.pk}"
+    assert event.justification == "Handing over to the LKA"
 
 
 @pytest.mark.parametrize(

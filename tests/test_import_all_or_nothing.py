@@ -45,7 +45,7 @@ def test_every_problem_of_every_row_is_listed(cast):
     text = (
         "alias,role,nationality,age_estimate\n"
         "Dima,handler,UA,34\n"
-        ",boss,XX,200\n"  # three problems on one line, and a missing alias
+        ",boss,QQ,200\n"  # three problems on one line, and a missing alias (XX is "stateless")
         "Sasha,recruiter,RO,abc\n"
     )
     with pytest.raises(ImportRejected) as rejected:

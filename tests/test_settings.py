@@ -19,11 +19,17 @@ def run_settings(**env_vars):
     return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-def test_nothing_set_gives_the_embedded_default_and_says_so():
+def test_nothing_set_gives_the_embedded_default_without_debug_and_says_so():
     result = run_settings(SQLITE_PATH="/tmp/actionday-settings-probe.sqlite3")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "memory://", "True"]
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "memory://", "False"]
     assert "embedded mode" in result.stderr
+
+
+def test_debug_is_on_in_the_embedded_mode_only_when_asked_for():
+    result = run_settings(SQLITE_PATH="/tmp/actionday-settings-probe.sqlite3", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "True"
 
 
 def test_database_and_redis_urls_select_postgresql_and_celery_on_redis():
@@ -65,7 +71,8 @@ def test_production_refuses_to_run_jobs_inline_without_redis():
 
 def test_production_starts_when_everything_is_given():
     result = run_settings(
-        ACTIONDAY_ENV="production", SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u@h/x", REDIS_URL="redis://h/0"
+        ACTIONDAY_ENV="production", SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u@h/x", REDIS_URL="redis://h/0",
+        AUDIT_CHECKPOINT_VERIFY_KEYS="k" * 44,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "False"

@@ -67,10 +67,10 @@ def log_dataset(cast):
     findings.case_refer(user=de, case=case2, referred_to="Staatsanwaltschaft Köln")
     findings.case_open_investigation(user=de, case=case2)
     case3 = cast.case_of(fr, focus_tags=[ESCORT, UKRAINE])
-    findings.case_close(user=fr, case=case3)
+    findings.case_close(user=fr, case=case3, reason="no_indication")
     case4 = cast.case_of(fr, focus_tags=[UKRAINE])
     findings.case_refer(user=fr, case=case4, referred_to="Parquet de Paris")
-    findings.case_close(user=fr, case=case4)
+    findings.case_close(user=fr, case=case4, reason="no_indication")
 
     # URLs: DE's first and FR's are the same canonical URL; DE2 re-logs DE's second one.
     url1_de, _ = findings.url_log(user=de, operation=op, raw_url="https://EscortGuide.example/ads/1?utm_source=x",
@@ -206,7 +206,7 @@ def test_an_investigation_counts_after_its_case_is_closed(cast):
     case = findings.case_open_investigation(user=cast.de, case=case)
     opened_at = case.investigation_opened_at
     assert opened_at is not None
-    case = findings.case_close(user=cast.de, case=case)
+    case = findings.case_close(user=cast.de, case=case, reason="no_indication")
     assert (case.status, case.investigation_opened_at) == ("closed", opened_at)  # kept by the closing
     figures = compile_figures(cast.operation)
     assert figures["totals"]["investigations_opened"] == 1

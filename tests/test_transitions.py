@@ -71,11 +71,11 @@ def test_a_case_is_referred_then_investigated_then_closed(cast):
     case = cast.case_of(cast.de)
     case = findings.case_refer(user=cast.de, case=case, referred_to="Staatsanwaltschaft Berlin")
     case = findings.case_open_investigation(user=cast.de, case=case)
-    case = findings.case_close(user=cast.de, case=case)
+    case = findings.case_close(user=cast.de, case=case, reason="no_indication")
     assert case.status == "closed" and case.referred_to == "Staatsanwaltschaft Berlin"
     assert [summary for _, summary in events_about(case)] == [
         "case opened", "case open → referred", "case referred → investigation opened",
-        "case investigation opened → closed",
+        "case investigation opened → closed (No indication of trafficking)",
     ]
 
 
@@ -91,7 +91,7 @@ def test_referral_needs_an_authority(cast):
 
 
 def test_a_closed_case_stays_closed(cast):
-    case = findings.case_close(user=cast.de, case=cast.case_of(cast.de))
+    case = findings.case_close(user=cast.de, case=cast.case_of(cast.de), reason="no_indication")
     with pytest.raises(ValidationError):
         findings.case_refer(user=cast.de, case=case, referred_to="X")
 

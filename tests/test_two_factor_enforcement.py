@@ -17,7 +17,7 @@ from .url_samples import url_patterns
 pytestmark = pytest.mark.django_db
 
 # Reachable before the second factor (besides static files, served before any of this).
-OPEN = {"login", "logout", "two_factor_verify", "two_factor_enrol", "healthz"}
+OPEN = {"login", "logout", "signup", "two_factor_verify", "two_factor_enrol", "healthz"}
 
 
 def sample_values(cast, family):

@@ -81,7 +81,8 @@ def test_sharing_with_someone_who_is_not_a_prosecutor_is_refused_with_a_message(
     case = cast.case_of(cast.de)
     client.force_login(cast.de)
     response = client.post(case_url(cast, case, "case_share"), {"prosecutor": cast.fr.pk}, follow=True)
-    assert "is not a prosecutor" in response.content.decode()
+    assert "No such prosecutor in this operation." in response.content.decode()
+    assert cast.fr.username not in response.content.decode()  # tests/test_case_share_form_names_no_one_unseen.py
     assert not CaseUserObjectPermission.objects.exists()
 
 

@@ -39,6 +39,14 @@ class CaseEditForm(forms.Form):
     # The version the analyst started from, and its values (signed): what a conflict is merged against.
     version = forms.IntegerField(widget=forms.HiddenInput)
     base = forms.CharField(widget=forms.HiddenInput)
+    # Not merged on a conflict: the tags ticked are saved as they are (the change is in the timeline).
+    focus_tags = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_tags"].choices = [(n, n) for n in operation.focus_tags.values_list("name", flat=True)]
+        if not self.fields["focus_tags"].choices:
+            del self.fields["focus_tags"]  # an operation without focus tags asks nothing about them
 
     def clean_base(self) -> dict:
         try:
@@ -57,8 +65,10 @@ def values_of(case: Case) -> dict:
     return {name: getattr(case, name) for name in FIELDS}
 
 
-def form_for(values: dict, *, version: int, base: dict) -> CaseEditForm:
-    return CaseEditForm(initial={**values, "version": version, "base": signing.dumps(base, salt=_BASE_SALT)})
+def form_for(values: dict, *, version: int, base: dict, case: Case, tags=None) -> CaseEditForm:
+    tags = list(case.focus_tags.values_list("name", flat=True)) if tags is None else tags
+    return CaseEditForm(operation=case.operation, initial={
+        **values, "version": version, "base": signing.dumps(base, salt=_BASE_SALT), "focus_tags": tags})
 
 
 def merge(*, base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str], list[str]]:
@@ -91,13 +101,14 @@ def last_change(case: Case):
     return (
         AuditEvent.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk),
                                   action=AuditEvent.Action.ALTER)
-        .order_by("-seq").only("actor_name", "at").first()
+        .order_by("-id").only("actor_name", "at").first()
     )
 
 
 def _render(request, context, status=200):
     form, conflicts = context["form"], context.get("conflicts", {})
     context["rows"] = [(form[name], conflicts.get(name)) for name in FIELDS]
+    context["tags_field"] = form["focus_tags"] if "focus_tags" in form.fields else None
     return render(request, "findings/case_edit.html", context, status=status)
 
 
@@ -115,10 +126,10 @@ def case_edit(request, code, reference):
     if request.method == "GET":
         # The form shows the case's fields: reading them is a consultation, as on the case page.
         record_consultation(user=request.user, obj=case, summary="case edit page viewed")
-        context["form"] = form_for(values_of(case), version=case.version, base=values_of(case))
+        context["form"] = form_for(values_of(case), version=case.version, base=values_of(case), case=case)
         return _render(request, context)
 
-    form = CaseEditForm(request.POST)
+    form = CaseEditForm(request.POST, operation=case.operation)
     context["form"] = form
     if not form.is_valid():
         return _render(request, context, status=400)
@@ -127,10 +138,15 @@ def case_edit(request, code, reference):
         if name in FIELDS:  # "use the saved value" after a conflict: the base is that saved version
             mine[name] = base[name]
     changes = {name: value for name, value in mine.items() if value != base[name]}
+    tags = form.cleaned_data.get("focus_tags")
+    if tags is not None and set(tags) == set(case.focus_tags.values_list("name", flat=True)):
+        tags = None
     try:
         services.case_update(user=request.user, case=case, expected_version=version, **changes)
+        if tags is not None:
+            services.case_focus_tags_set(user=request.user, case=case, focus_tags=tags)
     except services.EditConflict as conflict:
-        return _render_conflict(request, context, mine=mine, base=base, current=conflict.current)
+        return _render_conflict(request, context, mine=mine, base=base, current=conflict.current, tags=tags)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for name, errors in exc.message_dict.items():
@@ -140,15 +156,16 @@ def case_edit(request, code, reference):
         return _render(request, context, status=400)
     except PermissionDenied as exc:
         return refuse(request, desk, error_messages(exc)[0])
-    messages.success(request, f"Case {case.reference} saved." if changes else "Nothing was changed.")
+    saved = changes or tags is not None
+    messages.success(request, f"Case {case.reference} saved." if saved else "Nothing was changed.")
     return redirect("case_detail", code=code, reference=case.reference)
 
 
-def _render_conflict(request, context, *, mine, base, current):
+def _render_conflict(request, context, *, mine, base, current, tags=None):
     theirs = values_of(current)
     merged, conflicts, taken = merge(base=base, mine=mine, theirs=theirs)
     # The new starting point is the saved version: saving again applies the merge on top of it.
-    context["form"] = form_for(merged, version=current.version, base=theirs)
+    context["form"] = form_for(merged, version=current.version, base=theirs, case=current, tags=tags)
     labels = {name: context["form"].fields[name].label or name.replace("_", " ").capitalize() for name in FIELDS}
     change = last_change(current)
     context.update(

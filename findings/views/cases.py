@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +13,9 @@ from operations.models import Membership
 from .. import services
 from ..case_reader import read_case
 from ..forms import EvidenceForm, ShareForm
+from ..models import Case
 from ..workspace import operation_teams
+from .persons import record_persons_shown, victim_particulars_shown
 from .records import actions_context, case_or_404
 
 # The page shows the newest events of the history; the case file (PDF) prints all of them.
@@ -27,7 +28,11 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
     shares = seen.shares
     context = actions_context(request, desk, "case", case)
     newest_first = seen.timeline[::-1]
+    justified = victim_particulars_shown(request.session, seen.victims)
+    record_persons_shown(request=request, suspects=seen.suspects, victims=seen.victims, how="listed on the case page",
+                         justified=justified)
     context.update(
+        victims_particulars=bool(justified),
         suspects=seen.suspects, victims=seen.victims, urls=seen.urls, accounts=seen.accounts, evidence=seen.evidence,
         locations=seen.locations,
         focus_tags=seen.focus_tags, shares=shares, timeline=newest_first[:TIMELINE_ON_PAGE],
@@ -44,6 +49,9 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
         ]
         context["share_form"] = share_form or ShareForm(user=user, operation=desk.operation, teams=teams,
                                                         prosecutors=prosecutors)
+        if desk.can_log:
+            context["moves"] = sorted(services.CASE_MOVES[case.status])
+            context["close_reasons"] = Case.CloseReason.choices
     return render(request, "findings/case.html", context, status=status)
 
 
@@ -75,10 +83,11 @@ def case_share(request, code, reference):
             else:
                 services.case_share_with_team(user=request.user, case=case, team=team)
                 messages.success(request, f"Case {case.reference} is now shared with team {team}.")
-        elif prosecutor_id.isdigit():
-            prosecutor = get_user_model().objects.filter(pk=int(prosecutor_id)).first()
+        elif prosecutor_id.isascii() and prosecutor_id.isdigit() and len(prosecutor_id) < 19:
+            # Only a prosecutor of this operation (or one the case is shared with) is named back to the sender.
+            prosecutor = services.share_prosecutor_named(case=case, pk=int(prosecutor_id))
             if prosecutor is None:
-                raise ValidationError("No such prosecutor.")
+                raise ValidationError("No such prosecutor in this operation.")
             if withdraw:
                 services.case_unshare_with_prosecutor(user=request.user, case=case, prosecutor=prosecutor)
                 messages.success(request, f"Case {case.reference} is no longer shared with {prosecutor}.")
@@ -91,4 +100,32 @@ def case_share(request, code, reference):
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
         return refuse(request, desk, error_messages(exc)[0])
+    return redirect("case_detail", code=code, reference=case.reference)
+
+
+@login_required_keep_form
+@require_POST
+def case_move(request, code, reference):
+    """Refer the case (to an authority), record that an investigation was opened, or close it (with a reason)."""
+    desk = desk_for(request, code)
+    case = case_or_404(request, desk, reference)
+    if not desk.can_log:
+        return refuse(request, desk, desk.read_only_reason)
+    move = request.POST.get("move", "")
+    try:
+        if move == Case.Status.REFERRED:
+            case = services.case_refer(user=request.user, case=case, referred_to=request.POST.get("referred_to", ""))
+        elif move == Case.Status.INVESTIGATION_OPENED:
+            case = services.case_open_investigation(user=request.user, case=case)
+        elif move == Case.Status.CLOSED:
+            case = services.case_close(user=request.user, case=case, reason=request.POST.get("reason", ""),
+                                       note=request.POST.get("note", ""))
+        else:
+            raise ValidationError("Choose a move: refer, open an investigation, or close.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+    except PermissionDenied as exc:
+        return refuse(request, desk, error_messages(exc)[0])
+    else:
+        messages.success(request, f"Case {case.reference}: {case.get_status_display().lower()}.")
     return redirect("case_detail", code=code, reference=case.reference)

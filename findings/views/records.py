@@ -24,6 +24,7 @@ from .. import services
 from ..forms import EvidenceForm
 from ..models import Case, Evidence, Indicator
 from ..workspace import KINDS, linkable_cases
+from .duplicates import link_context
 from .workspace import FINDINGS_CHANGED, describe, finding_url
 
 _EVIDENCE_FIELD = {"suspect": "suspect", "victim": "victim", "url": "url", "account": "account", "case": "case"}
@@ -126,6 +127,8 @@ def render_finding_page(request, desk, kind, record, evidence_form=None, status=
         evidence_form=evidence_form or EvidenceForm(user=request.user, operation=desk.operation),
         title=describe(kind, record), max_mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     )
+    if kind in ("suspect", "victim"):
+        context["same_person"] = link_context(request, desk, kind, record)
     return render(request, "findings/finding.html", context, status=status)
 
 

@@ -20,6 +20,7 @@ from operations.desk import desk_for, error_messages, login_required_keep_form, 
 from .. import services
 from ..forms import FilterForm, log_form
 from ..workspace import KINDS, Cursor, linkable_cases, operation_teams, workspace_feed
+from .persons import record_persons_shown, victim_particulars_shown
 
 # The htmx event that tells the list to refresh after a save elsewhere on the page.
 FINDINGS_CHANGED = "findings-changed"
@@ -38,6 +39,14 @@ def workspace(request, code):
         user=request.user, operation=desk.operation, membership=desk.membership,
         filters=filters, cursor=Cursor.decode(request.GET.get("before")),
     )
+    suspects = [row.record for row in page.rows if row.kind == "suspect"]
+    victims = [row.record for row in page.rows if row.kind == "victim"]
+    justified = victim_particulars_shown(request.session, victims)
+    for row in page.rows:
+        if row.kind == "victim":
+            row.particulars = row.record.pk in justified
+    record_persons_shown(request=request, suspects=suspects, victims=victims, how="listed in the workspace",
+                         justified=justified)
     context = {"desk": desk, "operation": desk.operation, "filter_form": filter_form, "page": page,
                "filters_active": filters.active, "first_page": not request.GET.get("before")}
     if request.htmx and request.htmx.target == "feed" and not request.htmx.history_restore_request:

@@ -1,21 +1,27 @@
 """The case file for prosecutors: one case with everything that hangs off it, and its history.
 
 Everything is read through ``visible_to(requester)``: the file holds what the person who asked
-may see, nothing more. Victims appear by pseudonymous code only (their notes are left out); URLs
+may see, nothing more. Victims appear by pseudonymous code only (their particulars and notes are
+left out); the suspects and victims it prints are named in the audit trail when it is built; URLs
 are printed defanged; each evidence file with its SHA-256, capture time and who captured it; the
 timeline is the case's audit trail (the case and what hangs off it, downloads of its case file included).
 """
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from evidence.capturing import captures_of
+from evidence.models import Capture
 from findings.case_reader import CaseAsSeen, read_case
-from findings.models import Case
+from findings.models import Case, PossibleVictim, Suspect
 from identifiers.canonical import defang
+from operations.consultations import record_shown, shown_rows
 from operations.countries import country_name
 
+from .captures import captures_section
 from .common import (
     Handling,
     ReportMeta,
@@ -35,15 +41,27 @@ class CaseNotVisible(Exception):
     """The requester can no longer see the case (a share was withdrawn after the request)."""
 
 
-def read(user, report) -> CaseAsSeen:
+@dataclass
+class CaseFile(CaseAsSeen):
+    """The case as the requester sees it, and the finished page captures of its URLs."""
+
+    captures: list = field(default_factory=list)
+
+
+def read(user, report) -> CaseFile:
     """Everything the case file prints: the case as the requester sees it (``findings.case_reader``),
-    the same reader the case page and the JSON bundle use."""
+    the same reader the case page and the JSON bundle use, and its page captures (``evidence.capturing``)."""
     case = (
         Case.objects.visible_to(user).filter(pk=report.case_id).select_related("created_by", "operation").first()
     )
     if case is None:
         raise CaseNotVisible("The requester can no longer see this case (was a share withdrawn?).")
-    return read_case(user=user, case=case)
+    seen = read_case(user=user, case=case)
+    # The persons the file prints, named in the trail (its download is recorded as a disclosure of the case).
+    for model, records in ((Suspect, seen.suspects), (PossibleVictim, seen.victims)):
+        record_shown(user=user, model=model, rows=shown_rows(records), how=f"printed in case file {report.pk}")
+    captures = captures_of(user, case=case).filter(status=Capture.Status.DONE).order_by("started_at", "pk")
+    return CaseFile(**vars(seen), captures=list(captures))
 
 
 def handling_of(data) -> Handling:
@@ -70,14 +88,15 @@ def build(doc, *, meta: ReportMeta, data: dict) -> None:
     story += handling_section(1, meta.handling, what="case file")
     story += _case_data(2, case, data, people)
     story += _suspects(3, data.suspects)
-    story += _victims(4, data.victims)
+    story += _victims(4, data.victims, data.same_person)
     story += _urls(5, data.urls)
     story += _accounts(6, data.accounts)
     story += _locations(7, data.locations)
     story += _indicators(8, data)
     story += _evidence(9, data.evidence, people)
-    story += _shares(10, data.shares, people)
-    story += _timeline_section(11, data, people)
+    story += captures_section(10, data.captures, {e.pk: f"E{i}" for i, e in enumerate(data.evidence, start=1)})
+    story += _shares(11, data.shares, people)
+    story += _timeline_section(12, data, people)
     story += closing_block(meta)
     doc.render(story)
 
@@ -125,26 +144,20 @@ def _suspects(number, suspects) -> list:
     return [*out, list_table(["Alias", "Role", "Nationality", "Age", "Notes", "Team, logged (UTC)"], rows, widths)]
 
 
-def _victims(number, victims) -> list:
+def _victims(number, victims, same_person) -> list:
     out = section(number, f"Possible victims ({len(victims)})")
     if not victims:
         return [*out, empty("No possible victim is recorded on this case.")]
-    out.append(para("Possible victims are identified by pseudonymous code only; notes about them are not "
-                    "included in this file.", "small"))
+    # The file is built without a reason for reading the victims' records (docs/decisions.md): by code only,
+    # as every list shows them until a reason is given; their particulars and notes are read in ActionDay.
+    out.append(para("Possible victims are identified by pseudonymous code only; their particulars and notes are "
+                    "read in ActionDay, with a justification recorded in the audit trail.", "small"))
     rows = [
-        [
-            v.code,
-            country_name(v.nationality) if v.nationality else "unknown",
-            v.get_sex_display(),
-            v.get_age_band_display(),
-            "yes" if v.is_minor else "no",
-            v.duplicate_of.code if v.duplicate_of_id else "—",
-            f"{v.team}, {fmt_time(v.created_at)[:16]}",
-        ]
+        [v.code, same_person.get(v.pk, "—"), f"{v.team}, {fmt_time(v.created_at)[:16]}"]  # "another record": hidden
         for v in victims
     ]
-    widths = [22, 28, 18, 22, 14, 24, 40]
-    headers = ["Code", "Nationality", "Sex", "Age band", "Minor", "Same person as", "Team, logged (UTC)"]
+    widths = [40, 60, 60]
+    headers = ["Code", "Same person as", "Team, logged (UTC)"]
     return [*out, list_table(headers, rows, widths)]
 
 
@@ -284,7 +297,7 @@ def _timeline_section(number, data, people) -> list:
         if e.actor_id not in names:
             names[e.actor_id] = people.name(e.actor_id, e.actor_name) if e.actor_id else (e.actor_name or "system")
         rows.append([
-            str(e.seq),
+            str(e.seq) if e.seq else "(pending)",
             fmt_time(e.at)[:19],
             names[e.actor_id],
             e.what[:1].upper() + e.what[1:],
@@ -297,6 +310,6 @@ def _timeline_section(number, data, people) -> list:
 
 
 def expected_pages(data) -> int:
-    rows = len(data.urls) + 2 * len(data.evidence) + len(data.timeline) + len(data.suspects)
+    rows = len(data.urls) + 2 * len(data.evidence) + len(data.timeline) + len(data.suspects) + 12 * len(data.captures)
     return 2 + rows // 40
 

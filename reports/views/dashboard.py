@@ -221,7 +221,7 @@ def _activity_context(operation: Operation) -> dict:
     events = (
         AuditEvent.objects.filter(operation_id=operation.pk)
         .exclude(action=AuditEvent.Action.CONSULT)
-        .order_by("-seq")
+        .order_by("-id")
         .values("at", "team", "action", "object_type", "summary")[:ACTIVITY_READ]
     )
     lines: list[dict] = []

@@ -21,7 +21,7 @@ def drop_location_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('findings', '0007_case_investigation_opened_at'),
+        ('findings', '0009_case_close_reason'),
         ('operations', '0005_idempotency_keys_move_to_api'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
