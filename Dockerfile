@@ -8,10 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /app actionday \
-<<<<<<< HEAD
     && mkdir -p /data/files /data/audit && chown -R actionday /data
-=======
-    && mkdir -p /data/files && chown -R actionday /data
 # The capture worker's image (docker-compose.yml, capture-worker) also holds Debian's Chromium, which
 # the capture engine drives through Playwright (capture/engine.py); the other services do without.
 ARG WITH_CHROMIUM=0
@@ -19,7 +16,6 @@ RUN if [ "$WITH_CHROMIUM" = "1" ]; then \
         apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-core \
         && rm -rf /var/lib/apt/lists/*; \
     fi
->>>>>>> issue18
 
 WORKDIR /app
 COPY pyproject.toml .python-version ./
