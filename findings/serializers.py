@@ -371,7 +371,7 @@ class LocationCreateSerializer(NewFindingSerializer):
         return attrs
 
 
-class LocationUpdateSerializer(serializers.Serializer):
+class LocationUpdateSerializer(StrictSerializer):
     case = CaseLinkField()
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     city = serializers.CharField(max_length=120, required=False, allow_blank=True)

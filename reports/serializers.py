@@ -84,16 +84,6 @@ class HeadlineFigureSerializer(serializers.Serializer):
     )
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses a field it does not take (400 with the field named) instead of ignoring it."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["This field is not taken here."] for name in unknown})
-        return attrs
-
-
 class StatisticsSerializer(serializers.Serializer):
     operation = serializers.IntegerField(source="operation_id")
     computed_at = serializers.DateTimeField(help_text="When these figures were counted.")

@@ -129,6 +129,8 @@ def supply_what_the_schema_cannot_say(case) -> None:
     if case.method == "POST" and case.path in ("/api/v1/focus-tags/", "/api/v1/platforms/"):  # names are unique
         body["name"] = f"Name {fresh}"
         body.pop("domains", None)
+    if case.path.startswith("/api/v1/locations/") and case.method in ("POST", "PATCH"):
+        body["city"] = f"Town {fresh}"  # an address or a city, and a place the team has not logged yet
     if case.method == "POST" and "file" in body:  # what a file holds, only the columns named in the description
         body["file"] = IMPORT_FILES.get(case.path, b"").replace(b"FRESH", fresh.encode()) or body["file"]
 
