@@ -16,10 +16,12 @@ from pathlib import Path
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.invitations import invitations_issue
 from findings.models import Case, DetectedUrl, Evidence, Hit, Location, PossibleVictim, SocialAccount, Suspect
 from operations.models import Membership, Operation
 from platforms.models import PlatformCheck
 from reports.models import Report
+from setup.steps import next_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,7 +51,9 @@ def routes():
 
 def _values(user, operation) -> dict[str, list]:
     """Candidate values of each route parameter, for this user."""
-    if user is None or operation is None:
+    if user is None:
+        return {"token": [_sign_up_token()]}
+    if operation is None:
         return {}
     first = {kind: model.objects.visible_to(user).in_operation(operation).order_by("pk").first()
              for kind, model in KINDS.items()}
@@ -63,7 +67,20 @@ def _values(user, operation) -> dict[str, list]:
         "kind+pk": [(kind, record.pk) for kind, record in first.items() if record is not None],
         "pk": lone,
         "report_id": [str(r.pk) for r in Report.objects.visible_to(user).filter(operation=operation)[:3]],
+        "target": [target for target, *_ in next_steps(operation)],
+        "member_pk": [m.pk for m in Membership.objects.filter(operation=operation).order_by("pk")[:1]],
     }
+
+
+def _sign_up_token() -> str:
+    """The token of a fresh sign-up link: the page a newcomer opens from the mail."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    newcomer, _ = users.get_or_create(username="sweep.newcomer", defaults={"email": "new@example.invalid"})
+    [link] = invitations_issue(by=users.filter(is_superuser=True).first(), users=[newcomer], next_url="/",
+                               site_url="http://testserver/")
+    return link.url.rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass
@@ -76,6 +93,8 @@ def _paths(route: str, converters: dict, values: dict) -> list[str] | None:
     names = list(converters)
     if not names:
         return [route]
+    if "people/<int:pk>" in route:  # a membership of the operation, not a record of a finding
+        values = values | {"pk": values.get("member_pk", [])}
     if "kind" in names and "pk" in names:
         combos = [{"kind": kind, "pk": pk} for kind, pk in values.get("kind+pk", [])]
         rest = [n for n in names if n not in ("kind", "pk")]
@@ -142,9 +161,11 @@ def demo_operation() -> Operation:
 
 def operation_of(user, operation):
     """The operation to sweep for ``user``: the demo's when they are a member of it."""
-    if user is None or not Membership.objects.filter(user=user, operation=operation).exists():
+    if user is None:
         return None
-    return operation
+    if user.is_staff or Membership.objects.filter(user=user, operation=operation).exists():
+        return operation  # an administrator sets up every operation, a member works in theirs
+    return None
 
 
 def open_as(browser, live_server, user, *, width: int):
