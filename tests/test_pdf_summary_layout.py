@@ -6,6 +6,7 @@ last page is not nearly empty — for the demo operation and for an operation of
 """
 
 import datetime as dt
+import shutil
 
 import pytest
 from reportlab.lib.units import mm
@@ -41,12 +42,15 @@ def report_storage(settings, tmp_path):
     }}
 
 
-def summary_of(operation, user):
+def summary_of(operation, user, name):
+    """The summary PDF as built, opened for the checks; a copy is kept in test-artifacts/ to look at."""
     snapshot_compile(operation=operation)
     press_paragraph_draft(user=user, operation=operation)
     report = building.report_request(user=user, kind="operation_summary", operation=operation)
     assert building.report_build(report.pk) == "built"
     report.refresh_from_db()
+    page_sweep.ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(report.file.path, page_sweep.ARTIFACTS / f"{name}.pdf")
     return pdf_layout.open_pdf(report.file.path)
 
 
@@ -57,7 +61,7 @@ def demo_summary():
     coordinator = Membership.objects.get(operation=operation, user__username="coordinator").user
     headline_set(user=coordinator, operation=operation,
                  keys=["experts", "countries", "entities_checked", "platforms_checked", "urls", "victims"])
-    with summary_of(operation, coordinator) as pdf:
+    with summary_of(operation, coordinator, "summary-demo") as pdf:
         yield pdf
 
 
@@ -103,7 +107,7 @@ def summary_of_27_teams():
     headline_set(user=coordinator, operation=operation,
                  keys=["experts", "countries", "entities_checked", "platforms_checked", "urls", "victims",
                        "perpetrators"])
-    with summary_of(operation, coordinator) as pdf:
+    with summary_of(operation, coordinator, "summary-27-teams") as pdf:
         yield pdf
 
 
