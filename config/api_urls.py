@@ -27,6 +27,7 @@ from evidence.api import CaptureViewSet, EvidenceViewSet
 from findings.api import (
     CaseViewSet,
     IndicatorViewSet,
+    LocationViewSet,
     SocialAccountViewSet,
     SuspectViewSet,
     UrlViewSet,
@@ -45,7 +46,7 @@ from partners.api import (
     WatchListViewSet,
 )
 from platforms.api import PlatformCheckViewSet, PlatformViewSet
-from reports.api import ReportViewSet, StatisticsView
+from reports.api import HeadlineView, PressParagraphView, ReportViewSet, StatisticsView
 from setup.api import (
     CatalogueImportView,
     FocusTagViewSet,
@@ -66,6 +67,7 @@ RESOURCES = [
     ("victims", VictimViewSet, "victim"),
     ("urls", UrlViewSet, "url"),
     ("social-accounts", SocialAccountViewSet, "social-account"),
+    ("locations", LocationViewSet, "location"),
     ("evidence", EvidenceViewSet, "evidence"),
     ("captures", CaptureViewSet, "capture"),
     ("indicators", IndicatorViewSet, "indicator"),
@@ -80,6 +82,8 @@ RESOURCES = [
 EXTRA_PATHS = [
     path("v1/token/", TokenView.as_view(), name="token"),
     path("v1/operations/<int:pk>/statistics/", StatisticsView.as_view(), name="operation-statistics"),
+    path("v1/operations/<int:pk>/headline/", HeadlineView.as_view(), name="operation-headline"),
+    path("v1/operations/<int:pk>/press-paragraph/", PressParagraphView.as_view(), name="operation-press-paragraph"),
     path("v1/operations/<int:pk>/import/", ImportView.as_view(), name="operation-import-file"),
     path("v1/operations/<int:pk>/participants/", ParticipantsImportView.as_view(), name="operation-participants"),
     path("v1/operations/<int:pk>/sign-up-links/", SignUpLinksView.as_view(), name="operation-sign-up-links"),

@@ -20,6 +20,17 @@ def short_time(value) -> str:
     return f"{local.day} {local:%b %H:%M}"
 
 
+def short_day(value) -> str:
+    """``{{ value|date:"j M" }}``: "7 Dec"."""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b}"
+
+
+def clock(value) -> str:
+    """``{{ value|date:"H:i" }}``: "14:05"."""
+    return f"{timezone.localtime(value):%H:%M}"
+
+
 def iso_time(value) -> str:
     """``{{ value|date:"c" }}``: the time for a ``<time datetime>`` attribute."""
     return timezone.localtime(value).isoformat()
@@ -29,5 +40,5 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(url=lambda name, *args: reverse(name, args=args), hit_badge=hit_badge)
     env.filters.update(defang=defang, kind_label=kind_label, kind_noun=kind_noun, short_time=short_time,
-                       iso_time=iso_time)
+                       short_day=short_day, clock=clock, iso_time=iso_time)
     return env

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from accounts.views import signup
@@ -10,6 +12,8 @@ from . import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Browsers that ignore the page's icon link ask for this one.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", include("accounts.urls")),

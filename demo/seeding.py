@@ -26,6 +26,8 @@ from operations import services as operations
 from operations.models import Agency, Membership, Operation
 from platforms import services as platforms
 from platforms.models import Platform
+from reports.models import PressParagraph
+from reports.services import headline_set, press_paragraph_draft, snapshot_compile
 from setup.catalogue import catalogue_import
 from setup.participants import participants_import
 
@@ -162,7 +164,20 @@ def seed(out=None) -> dict:
 
         if not Case.objects.filter(operation=operation).exists():
             _seed_findings(operation)
+        if not PressParagraph.objects.filter(operation=operation).exists():
+            _seed_press(operation)
     return logins
+
+
+def _seed_press(operation):
+    """The headline the demo publishes — Europol's 2024 "entities checked" among it — and its press
+    paragraph, drafted from the figures as they stand."""
+    coordinator = get_user_model().objects.get(username="coordinator")
+    headline_set(user=coordinator, operation=operation,
+                 keys=["experts", "countries", "platforms_checked", "entities_checked", "urls", "victims",
+                       "perpetrators"])
+    snapshot_compile(operation=operation)
+    press_paragraph_draft(user=coordinator, operation=operation)
 
 
 def _table(header, rows) -> bytes:
@@ -235,6 +250,8 @@ def _seed_findings(operation):
     findings.indicators_set(user=de, finding=url, indicators=[indicator["ai-generated-advert"]])
     findings.account_log(user=de, operation=operation, platform=platform["Telegram"], handle="@nightqueen_bookings",
                          case=case)
+    findings.location_log(user=de, operation=operation, address="Oranienburger Straße 12", city="Berlin", country="DE",
+                          case=case, note="Flat named in three adverts as the place to meet.")
     evidence_attach(user=de, finding=case, upload=SimpleUploadedFile("advert-anna.png", tiny_png()),
                     description="Screenshot of the advert", source_url="https://escortguide-eu.example/berlin/anna-22")
     findings.case_share_with_team(user=de, case=case, team="FR")
@@ -251,6 +268,10 @@ def _seed_findings(operation):
     findings.victim_log(user=fr, operation=operation, case=case, nationality="FR", sex="female", age_band="14-17")
     findings.url_log(user=fr, operation=operation, raw_url="https://escortguide-eu.example/berlin/anna-22", case=case)
     findings.url_log(user=fr, operation=operation, raw_url="escortguide-eu(dot)example/paris/lea", case=case)
+    # The same flat as the German team's, spelt another way: one location in the figures, and a hit.
+    findings.location_log(user=fr, operation=operation, address="oranienburger str. 12", city="BERLIN",
+                          country="DE", case=case, note="Contact +33 6 12 34 56 78 for bookings.")
+    findings.location_log(user=fr, operation=operation, city="Paris", country="FR", case=case)
     evidence_attach(user=fr, finding=case, upload=SimpleUploadedFile("page.txt", b"Saved advert text, 2 pages."),
                     description="Advert text as saved")
 
@@ -273,6 +294,8 @@ def _seed_findings(operation):
                      case=case)
     findings.account_log(user=ro, operation=operation, platform=platform["Facebook"], handle="work.abroad.now.eu",
                          case=case)
+    findings.location_log(user=ro, operation=operation, address="Strada Gării 4", city="Timișoara", country="RO",
+                          case=case, note="Pick-up point named in the job offer; call +40 721 234 567.")
     findings.case_refer(user=ro, case=case, referred_to="DIICOT")
     findings.case_open_investigation(user=ro, case=case)
 

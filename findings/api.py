@@ -31,8 +31,8 @@ from .api_justification import (
 )
 from .duplicates import duplicate_set
 from .exports import COLUMNS, RELATED, case_bundle, hide_unseen_cases
-from .filters import CaseFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
-from .models import Case, DetectedUrl, Indicator, PossibleVictim, SocialAccount, Suspect
+from .filters import CaseFilter, LocationFilter, SocialAccountFilter, SuspectFilter, UrlFilter, VictimFilter
+from .models import Case, DetectedUrl, Indicator, Location, PossibleVictim, SocialAccount, Suspect
 from .serializers import (
     CASE_SHARE_SHAPES,
     CaseBundleSerializer,
@@ -44,6 +44,9 @@ from .serializers import (
     CaseSharesSerializer,
     CaseUpdateSerializer,
     IndicatorSerializer,
+    LocationCreateSerializer,
+    LocationSerializer,
+    LocationUpdateSerializer,
     SocialAccountCreateSerializer,
     SocialAccountSerializer,
     SocialAccountUpdateSerializer,
@@ -331,6 +334,21 @@ class SocialAccountViewSet(FindingViewSet):
 
     def perform_create(self, data):
         return services.account_log(user=self.request.user, **data)
+
+
+@finding_schema("locations", LocationSerializer, LocationCreateSerializer, LocationUpdateSerializer)
+class LocationViewSet(FindingViewSet):
+    """Places an advert or a possible victim points to; seen by other teams when their case is shared."""
+
+    model = Location
+    export_kind = "locations"
+    serializer_class = LocationSerializer
+    create_serializer_class = LocationCreateSerializer
+    update_serializer_class = LocationUpdateSerializer
+    filterset_class = LocationFilter
+
+    def perform_create(self, data):
+        return services.location_log(user=self.request.user, **data)
 
 
 # --- reference data --------------------------------------------------------------------------------------

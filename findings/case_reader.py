@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from audit.models import AuditEvent
+from audit.words import action_word
 
-from .models import Case, DetectedUrl, Evidence, PossibleVictim, SocialAccount, Suspect
+from .models import Case, DetectedUrl, Evidence, Location, PossibleVictim, SocialAccount, Suspect
 from .services import case_shares
 
 _CASE_REFERENCE = re.compile(r"\bC-[23456789A-HJ-NP-Z]{8}\b")
@@ -46,6 +47,11 @@ class TimelineEntry:
     record: str  # how the history names the record: "Case C-…", "Suspect Marko", "URL 3", "Evidence E2"
     summary: str
 
+    @property
+    def what(self) -> str:
+        """The action in people's words: "logged (collection)", "viewed (consultation)"."""
+        return action_word(self.action)
+
 
 @dataclass
 class CaseAsSeen:
@@ -56,6 +62,7 @@ class CaseAsSeen:
     victims: list = field(default_factory=list)
     urls: list = field(default_factory=list)
     accounts: list = field(default_factory=list)
+    locations: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
     shares: dict = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
@@ -74,6 +81,8 @@ class CaseAsSeen:
             labels[DetectedUrl._meta.label_lower, str(u.pk)] = f"URL {number}"
         for a in self.accounts:
             labels[SocialAccount._meta.label_lower, str(a.pk)] = f"Account @{a.handle}"
+        for number, place in enumerate(self.locations, start=1):
+            labels[Location._meta.label_lower, str(place.pk)] = f"Location {number}"
         for number, e in enumerate(self.evidence, start=1):
             labels[Evidence._meta.label_lower, str(e.pk)] = f"Evidence E{number}"
         return labels
@@ -100,6 +109,7 @@ def read_case(*, user, case: Case, newest_events: int | None = None) -> CaseAsSe
             SocialAccount.objects.visible_to(user).filter(case=case).select_related("platform")
             .order_by("platform__name", "handle", "pk")
         ),
+        locations=list(Location.objects.visible_to(user).filter(case=case).order_by("created_at", "pk")),
         evidence=list(
             Evidence.objects.visible_to(user).filter(case=case).select_related("captured_by")
             .order_by("captured_at", "pk")

@@ -17,6 +17,7 @@ from .models import Case, PossibleVictim, Suspect
 from .serializers import (
     CaseSerializer,
     EvidenceSerializer,
+    LocationSerializer,
     SocialAccountSerializer,
     SuspectSerializer,
     UrlSerializer,
@@ -66,6 +67,10 @@ COLUMNS = {
         ("platform", lambda r: r.platform.name), ("handle", lambda r: r.handle),
         ("display_name", lambda r: r.display_name), ("note", lambda r: r.note), ("case", _reference),
     ],
+    "locations": [
+        ("address", lambda r: r.address), ("city", lambda r: r.city), ("country", lambda r: r.country),
+        ("note", lambda r: r.note), ("case", _reference),
+    ],
     "evidence": [
         ("sha256", lambda r: r.sha256), ("size", lambda r: r.size), ("content_type", lambda r: r.content_type),
         ("original_name", lambda r: r.original_name), ("description", lambda r: r.description),
@@ -80,6 +85,7 @@ RELATED = {
     "victims": (["case"], []),
     "urls": (["case", "platform"], ["indicators"]),
     "social-accounts": (["case", "platform"], []),
+    "locations": (["case"], []),
     "evidence": (["case", "captured_by"], []),
 }
 
@@ -113,11 +119,12 @@ def case_bundle(*, user, case: Case, request=None, justification: str = "") -> d
         "victims": VictimSerializer(seen.victims, many=True, context=context).data,
         "urls": UrlSerializer(seen.urls, many=True, context=context).data,
         "social_accounts": SocialAccountSerializer(seen.accounts, many=True, context=context).data,
+        "locations": LocationSerializer(seen.locations, many=True, context=context).data,
         "evidence": EvidenceSerializer(seen.evidence, many=True, context=context).data,
         "shared_with_teams": seen.shares["teams"],
         "timeline": [
             {"seq": e.seq, "at": e.at, "actor": e.actor_name, "team": e.team, "action": e.action,
-             "record": e.record, "summary": e.summary}
+             "what": e.what, "record": e.record, "summary": e.summary}
             for e in seen.timeline
         ],
     }

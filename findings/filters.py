@@ -9,10 +9,10 @@ that everyone sees.
 import django_filters
 
 from api.filters import IdFilter, VisibleIdFilter
-from operations.countries import NATIONALITY_CHOICES
+from operations.countries import COUNTRY_CHOICES, NATIONALITY_CHOICES
 from operations.record_api import FindingFilter
 
-from .models import Case, DetectedUrl, ExploitationType, PossibleVictim, SocialAccount, Suspect
+from .models import Case, DetectedUrl, ExploitationType, Location, PossibleVictim, SocialAccount, Suspect
 
 
 class CaseLinkedFilter(FindingFilter):
@@ -71,4 +71,13 @@ class SocialAccountFilter(CaseLinkedFilter):
 
     class Meta:
         model = SocialAccount
+        fields = []
+
+
+class LocationFilter(CaseLinkedFilter):
+    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    city = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Location
         fields = []

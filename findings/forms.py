@@ -106,6 +106,22 @@ class VictimLogForm(LinksToCase):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class LocationLogForm(LinksToCase):
+    address = forms.CharField(required=False, max_length=300, help_text="Street and number, or a landmark.",
+                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    city = forms.CharField(required=False, max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    country = forms.ChoiceField(choices=NATIONALITY_CHOICES, required=False)
+    case = CaseReferenceField()
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Phone numbers written here are matched across teams.")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("address") or "").strip() and not (data.get("city") or "").strip():
+            self.add_error("city", "Give an address or a city.")
+        return data
+
+
 class CaseLogForm(WorkspaceForm):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     exploitation_type = forms.ChoiceField(choices=[("", "Choose…"), *ExploitationType.choices])
@@ -134,6 +150,7 @@ LOG_FORMS = {
     "account": AccountLogForm,
     "suspect": SuspectLogForm,
     "victim": VictimLogForm,
+    "location": LocationLogForm,
     "case": CaseLogForm,
 }
 
@@ -142,10 +159,12 @@ class FilterForm(forms.Form):
     """The workspace filters; an invalid value is ignored rather than refused (it comes from a link)."""
 
     q = forms.CharField(required=False, max_length=300, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "URL, handle, alias, case…"}))
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "URL, handle, alias, place, case…"}))
     kind = forms.ChoiceField(required=False, label="Type",
                              choices=[("", "All types"), ("url", "URLs"), ("account", "Accounts"),
-                                      ("suspect", "Suspects"), ("victim", "Possible victims"), ("case", "Cases")])
+                                      ("suspect", "Suspects"), ("victim", "Possible victims"),
+                                      ("location", "Locations"), ("case", "Cases")])
     platform = forms.ModelChoiceField(required=False, queryset=Platform.objects.all(), empty_label="All platforms")
     indicator = forms.ModelChoiceField(required=False, queryset=Indicator.objects.filter(active=True),
                                        to_field_name="code", empty_label="All indicators")
@@ -220,6 +239,8 @@ class ShareForm(WorkspaceForm):
 def log_form(kind: str, *args, **kwargs) -> WorkspaceForm:
     if kind not in LOG_FORMS or kind not in KINDS:
         raise KeyError(kind)
+    # Ids of their own: several log forms and the filters share the workspace page.
+    kwargs.setdefault("auto_id", f"log-{kind}-%s")
     form = LOG_FORMS[kind](*args, **kwargs)
     form.kind = kind
     return form

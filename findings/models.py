@@ -279,7 +279,7 @@ class DetectedUrl(CaseLinked):
     objects = FindingQuerySet.as_manager()
 
     class Meta(CaseLinked.Meta):
-        verbose_name = "detected URL"
+        verbose_name = "URL"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["operation", "team", "url"], name="url_once_per_team"),
@@ -365,6 +365,7 @@ class Selector(TeamOwned):
         HANDLE = "handle", "Social handle"
         URL_HOST = "url_host", "URL host"
         URL = "url", "URL"
+        LOCATION = "location", "Location"
 
     shared_with_operation = False
     case_path = "case_id"
@@ -381,6 +382,8 @@ class Selector(TeamOwned):
     account = models.ForeignKey(
         SocialAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="selectors"
     )
+    location = models.ForeignKey("findings.Location", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="selectors")
     # Null until the selector has been compared with every other team's: the matching job's
     # pending state, which the periodic sweep picks up when an enqueue was lost.
     matched_at = models.DateTimeField(null=True, blank=True)
@@ -441,9 +444,8 @@ class HitQuerySet(models.QuerySet):
 
     def for_finding(self, finding):
         """Hits on the selectors of one finding (of a case: of everything that hangs off it)."""
-        field = {
-            Case: "case", Suspect: "suspect", PossibleVictim: "victim", DetectedUrl: "url", SocialAccount: "account"
-        }[type(finding)]
+        field = {"case": "case", "suspect": "suspect", "possiblevictim": "victim", "detectedurl": "url",
+                 "socialaccount": "account", "location": "location"}[finding._meta.model_name]
         return self.filter(Q(**{f"selector_a__{field}": finding.pk}) | Q(**{f"selector_b__{field}": finding.pk}))
 
 
@@ -497,3 +499,6 @@ class Hit(models.Model):
 
     def __str__(self):
         return f"Hit {self.get_kind_display()} {self.team_a}↔{self.team_b}"
+
+
+from .locations import Location  # noqa: E402,F401 - a model of this app in its own module (a circular import otherwise)

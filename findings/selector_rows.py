@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from identifiers.canonical import platform_host_candidates
 from identifiers.extraction import (
+    MAX_VALUE_LENGTH,
     SOCIAL_HOSTS,
     URL_HOST,
     Found,
@@ -20,15 +21,19 @@ from identifiers.extraction import (
     selectors_in_text,
     url_selectors,
 )
+from identifiers.places import LOCATION, location_selector_value
 from jobs import enqueue_on_commit
 from platforms.models import PlatformDomain
 
-from .models import Case, DetectedUrl, PossibleVictim, Selector, SocialAccount, Suspect
+from .models import Case, DetectedUrl, Location, PossibleVictim, Selector, SocialAccount, Suspect
 
 # The finding types that carry selectors, by the name of their foreign key on Selector.
 FINDING_TYPES = {
     "case": Case, "suspect": Suspect, "victim": PossibleVictim, "url": DetectedUrl, "account": SocialAccount,
+    "location": Location,
 }
+# The foreign keys of Selector to what hangs off a case (a selector with none of them is the case's own).
+SIDE_TYPES = tuple(name for name in FINDING_TYPES if name != "case")
 _TYPE_OF = {model: name for name, model in FINDING_TYPES.items()}
 
 
@@ -53,7 +58,7 @@ def _texts(finding) -> list[str]:
         return [finding.alias, finding.notes]
     if isinstance(finding, PossibleVictim):
         return [finding.notes]
-    if isinstance(finding, DetectedUrl):
+    if isinstance(finding, (DetectedUrl, Location)):
         return [finding.note]
     return [finding.display_name, finding.note]  # SocialAccount
 
@@ -74,6 +79,10 @@ def selectors_carried(finding, *, platform: str = "") -> set[Found]:
         selector = handle_selector(platform, finding.handle)
         if selector:
             found.add(selector)
+    elif isinstance(finding, Location):
+        value = location_selector_value(finding.key)
+        if value:
+            found.add(Found(LOCATION, value[:MAX_VALUE_LENGTH]))
     return found
 
 
@@ -128,9 +137,7 @@ def selectors_of(finding):
     """The Selector rows of one finding (a case's own, not those of what hangs off it)."""
     name = finding_type(finding)
     if name == "case":
-        return Selector.objects.filter(
-            case=finding, suspect=None, victim=None, url=None, account=None
-        )
+        return Selector.objects.filter(case=finding, **{name: None for name in SIDE_TYPES})
     return Selector.objects.filter(**{name: finding})
 
 

@@ -26,6 +26,7 @@ from .models import (
     Evidence,
     ExploitationType,
     Indicator,
+    Location,
     PossibleVictim,
     SocialAccount,
     Suspect,
@@ -165,6 +166,15 @@ class SocialAccountSerializer(FindingSerializer):
             *FindingSerializer.Meta.fields,
             "case", "platform", "platform_name", "handle", "display_name", "note",
         ]
+        read_only_fields = fields
+
+
+class LocationSerializer(FindingSerializer):
+    country = _blank_country()
+
+    class Meta:
+        model = Location
+        fields = [*FindingSerializer.Meta.fields, "case", "address", "city", "country", "note"]
         read_only_fields = fields
 
 
@@ -347,12 +357,35 @@ class SocialAccountUpdateSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+class LocationCreateSerializer(NewFindingSerializer):
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                    help_text="Street and number, or a landmark. An address or a city is needed.")
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    country = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    case = CaseLinkField()
+    note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not (attrs.get("address") or "").strip() and not (attrs.get("city") or "").strip():
+            raise serializers.ValidationError({"city": ["Give an address or a city."]})
+        return attrs
+
+
+class LocationUpdateSerializer(StrictSerializer):
+    case = CaseLinkField()
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    country = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
 class TimelineEntrySerializer(serializers.Serializer):
     seq = serializers.IntegerField(allow_null=True, help_text="Position in the hash-chained audit trail.")
     at = serializers.DateTimeField()
     actor = serializers.CharField()
     team = serializers.CharField(allow_blank=True)
     action = serializers.ChoiceField(choices=["collect", "alter", "consult", "disclose", "combine", "erase"])
+    what = serializers.CharField(help_text="The action in people's words: “logged (collection)”.")
     record = serializers.CharField(help_text="The record the event is about: Case C-…, Suspect …, URL 3, Evidence E2.")
     summary = serializers.CharField(allow_blank=True)
 
@@ -369,6 +402,7 @@ class CaseBundleSerializer(serializers.Serializer):
     victims = VictimSerializer(many=True)
     urls = UrlSerializer(many=True)
     social_accounts = SocialAccountSerializer(many=True)
+    locations = LocationSerializer(many=True)
     evidence = EvidenceSerializer(many=True)
     shared_with_teams = serializers.ListField(child=serializers.CharField())
     timeline = TimelineEntrySerializer(many=True, help_text="The case's history as the reader sees it, oldest first.")

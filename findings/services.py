@@ -27,6 +27,7 @@ from .models import (
     CaseUserObjectPermission,
     DetectedUrl,
     Evidence,
+    Location,
     PossibleVictim,
     SocialAccount,
     Suspect,
@@ -60,6 +61,11 @@ class EditConflict(ValidationError):
             f"{record} was changed by someone else since you opened it (version {expected_version}, "
             f"now {record.version}). Your changes were not saved: review the current version and apply them again."
         )
+
+
+def _changed(record, names) -> str:
+    """ "changed display name, note": the fields as the forms name them, not as the code does."""
+    return "changed " + ", ".join(str(record._meta.get_field(name).verbose_name) for name in names)
 
 
 def _save_new(record, *, user, summary):
@@ -134,7 +140,7 @@ def case_update(*, user, case: Case, expected_version: int, **changes) -> Case:
         current.version += 1
         current.full_clean()
         current.save()
-        audit.record(actor=user, action="alter", obj=current, summary="changed " + ", ".join(changed))
+        audit.record(actor=user, action="alter", obj=current, summary=_changed(current, changed))
         selectors_refresh_later(current)
     return current
 
@@ -150,7 +156,9 @@ def _move_case(*, user, case: Case, target: str, why: str = "", **extra) -> Case
         case.version += 1
         case.full_clean()
         case.save()
-        summary = f"case {previous} → {target}" + (f" ({why})" if why else "")
+        labels = dict(Case.Status.choices)
+        summary = f"case {labels.get(previous, previous).lower()} → {labels[target].lower()}"
+        summary += f" ({why})" if why else ""
         audit.record(actor=user, action="alter", obj=case, summary=summary)
     return case
 
@@ -342,6 +350,25 @@ def victim_log(*, user, operation: Operation, case: Case | None = None, **fields
     return record
 
 
+def location_log(*, user, operation: Operation, address: str = "", city: str = "", country: str = "",
+                 case: Case | None = None, note: str = ""):
+    """Log a place for the user's team. Returns (location, created): a place the team logged before,
+    however it was spelt then (``identifiers.places.location_key``), is not logged twice."""
+    membership = require_log_in(user, operation)
+    _require_linkable(user, case, operation)
+    record = _new_finding(Location, user=user, operation=operation, address=address, city=city, country=country,
+                          case=case, note=note)
+    record.clean()  # tidies the text and sets the key the duplicate check compares
+    existing = Location.objects.filter(operation=operation, team=membership.team, key=record.key).first()
+    if existing:
+        return existing, False
+    _require_same_operation(record, case)
+    with transaction.atomic():
+        _save_new(record, user=user, summary="location logged")
+        selectors_refresh_later(record)
+    return record, True
+
+
 def link_to_case(*, user, finding, case: Case | None):
     """Hang a suspect, victim, URL, account or evidence off a case (or unlink it with None).
 
@@ -379,7 +406,7 @@ def indicators_set(*, user, finding, indicators) -> None:
             actor=user,
             action="alter",
             obj=finding,
-            summary="indicators: " + (", ".join(sorted(i.code for i in indicators)) or "none"),
+            summary="indicators: " + (", ".join(sorted(i.name for i in indicators)) or "none"),
         )
 
 
@@ -397,6 +424,7 @@ FINDING_EDITABLE_FIELDS = {
     PossibleVictim: {"nationality", "sex", "age_band", "is_minor", "notes"},
     DetectedUrl: {"note"},
     SocialAccount: {"display_name", "note"},
+    Location: {"address", "city", "country", "note"},
 }
 
 
@@ -420,7 +448,7 @@ def finding_update(*, user, finding, **changes):
             setattr(current, name, changes[name])
         current.full_clean()
         current.save()
-        audit.record(actor=user, action="alter", obj=current, summary="changed " + ", ".join(changed))
+        audit.record(actor=user, action="alter", obj=current, summary=_changed(current, changed))
         selectors_refresh_later(current)
     return current
 

@@ -13,9 +13,10 @@ from django.db.models import IntegerField, Prefetch, Q, Value
 from django.utils import timezone
 
 from identifiers.canonical import InvalidUrl, canonical_url, refang
+from identifiers.places import location_key
 from operations.models import Membership
 
-from .models import Case, DetectedUrl, PossibleVictim, SocialAccount, Suspect
+from .models import Case, DetectedUrl, Location, PossibleVictim, SocialAccount, Suspect
 
 # The order of kinds breaks ties between rows logged in the same microsecond; it is part of the cursor.
 KINDS = {
@@ -24,6 +25,7 @@ KINDS = {
     "victim": PossibleVictim,
     "account": SocialAccount,
     "url": DetectedUrl,
+    "location": Location,
 }
 KIND_OF_MODEL = {model: kind for kind, model in KINDS.items()}
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -145,6 +147,10 @@ def _search(kind: str, q: str) -> Q | None:
         return Q(title__icontains=q) | Q(reference=q.strip().upper())
     if kind == "victim":
         return Q(code=q.strip().upper())
+    if kind == "location":
+        # The key is the place folded (case, accents, punctuation): "Straße" finds "strasse".
+        folded = location_key(address=q).strip("|")
+        return Q(key__icontains=folded) if folded else None
     return None
 
 

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from findings.models import Hit, awaiting_answer
-from findings.selector_rows import finding_type
+from findings.selector_rows import FINDING_TYPES, finding_type
 from operations.access import membership_in
 from operations.models import Membership
 
-_SIDES = ("case", "suspect", "victim", "url", "account")
+_SIDES = tuple(FINDING_TYPES)
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _badges(request, operation_id) -> _Badges:
     sides = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
     for *selectors, awaiting in hits.values_list(*sides, "awaiting"):
         keys = set()  # a hit counts once per finding, even when both of its sides hang off one case
-        for side in (selectors[:5], selectors[5:]):
+        for side in (selectors[:len(_SIDES)], selectors[len(_SIDES):]):
             keys.update((name, pk) for name, pk in zip(_SIDES, side, strict=True) if pk)
         badges.counts.update(keys)
         badges.awaiting += bool(awaiting)

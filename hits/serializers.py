@@ -20,7 +20,7 @@ class HitSideSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
     yours = serializers.BooleanField(source="mine", help_text="The requesting user answers for this side.")
     finding_kind = serializers.ChoiceField(
-        choices=["case", "suspect", "victim", "url", "account"], allow_null=True,
+        choices=["case", "suspect", "victim", "url", "account", "location"], allow_null=True,
         help_text="What the selector was read from — null unless the user may see that finding.",
     )
     finding_id = serializers.IntegerField(allow_null=True, help_text="Null unless the user may see the finding.")

@@ -16,7 +16,7 @@ from django.utils import timezone
 import audit
 from api.base import StateConflict
 from findings.models import Case, Hit, Selector
-from findings.selector_rows import FINDING_TYPES
+from findings.selector_rows import FINDING_TYPES, SIDE_TYPES
 from findings.services import case_share_with_team
 from identifiers.canonical import defang
 from operations.access import memberships_of
@@ -29,7 +29,7 @@ MAX_REASON = 500
 
 def selector_finding(selector: Selector):
     """The finding a selector was read from (a case's own selectors: the case)."""
-    for name in ("suspect", "victim", "url", "account"):
+    for name in SIDE_TYPES:
         if getattr(selector, f"{name}_id"):
             return getattr(selector, name)
     return selector.case
@@ -179,6 +179,8 @@ def _label(name: str, finding) -> str:
         return f"Possible victim {finding.code}"
     if name == "url":
         return f"URL {defang(finding.url)}"
+    if name == "location":
+        return f"Location {finding}"
     return f"Account {finding.platform}: {finding.handle}"
 
 
@@ -218,7 +220,7 @@ def hit_rows(hits, *, user) -> list[HitRow]:
     finding_of: dict[int, tuple[str, int]] = {}
     for hit in hits:
         for selector in (hit.selector_a, hit.selector_b):
-            name = next((n for n in ("suspect", "victim", "url", "account") if getattr(selector, f"{n}_id")), "case")
+            name = next((n for n in SIDE_TYPES if getattr(selector, f"{n}_id")), "case")
             finding_of[selector.pk] = (name, getattr(selector, f"{name}_id"))
             by_type.setdefault(name, set()).add(getattr(selector, f"{name}_id"))
     visible = {}

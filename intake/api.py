@@ -19,14 +19,15 @@ class ImportView(ApiView):
 
     @extend_schema(
         operation_id="operations_import",
-        summary="Import URLs, social accounts, suspects or possible victims from a CSV or JSON file",
+        summary="Import URLs, social accounts, suspects, possible victims or locations from a CSV or JSON file",
         description=(
             "The whole file is checked first; either every row is saved or none is. Problems are listed with "
             "the line each is on. Rows the team holds already are recognised, so importing the same file "
             "twice creates nothing new. CSV: a header row naming the columns; JSON: an array of objects.\n\n"
             "Columns — urls: url, note, case · social-accounts: platform (name or domain), handle, "
             "display_name, note, case · suspects: alias, role, nationality, age_estimate, notes, case · "
-            "victims: nationality, sex, age_band, is_minor, notes, case. `case` is a case reference (C-…)."
+            "victims: nationality, sex, age_band, is_minor, notes, case · locations: address, city, country, note, "
+            "case (an address or a city in each row). `case` is a case reference (C-…)."
         ),
         request={"multipart/form-data": ImportRequestSerializer},
         responses={

@@ -142,7 +142,7 @@ def _log_urls(*, user, operation, team, lines, case) -> BulkResult:
         if host not in platforms:
             platforms[host] = platform_for_host(host)
         new.append((line, DetectedUrl(url=url, host=host, platform=platforms[host], case=case)))
-    _save_new(new, user=user, operation=operation, summary="URL logged (bulk paste)",
+    _save_new(new, user=user, operation=operation, summary="URL logged by bulk paste",
               one_by_one=lambda record: url_log(user=user, operation=operation, raw_url=record.url, case=case))
     for line, url in parsed:
         if first_line_of[url] is not line:
@@ -196,7 +196,7 @@ def _log_handles(*, user, operation, team, lines, platform, case) -> BulkResult:
             line.reason = f"your team already has this account on {on}"
             continue
         new.append((line, SocialAccount(platform=on, handle=handle, case=case)))
-    _save_new(new, user=user, operation=operation, summary="social account logged (bulk paste)",
+    _save_new(new, user=user, operation=operation, summary="social account logged by bulk paste",
               one_by_one=lambda record: account_log(user=user, operation=operation, platform=record.platform,
                                                     handle=record.handle, case=case))
     for line, on, handle in parsed:

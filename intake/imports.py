@@ -1,4 +1,4 @@
-"""Bulk import of URLs, social accounts, suspects and possible victims from CSV or JSON.
+"""Bulk import of URLs, social accounts, suspects, possible victims and locations from CSV or JSON.
 
 All or nothing: the whole file is read and every row checked before anything is saved; one bad
 row and nothing is, and the answer names every problem with the line it is on. A file that
@@ -9,6 +9,7 @@ recognised, not logged again:
 
 - a URL by its canonical form, an account by platform and handle (as when typed in a page);
 - a suspect by alias (ignoring letter case) and case;
+- a location by its place, however spelt (``identifiers.places.location_key``);
 - possible victims have no natural key, so they are counted: a file with three identical victim
   rows (same case, nationality, sex, age band, minor flag and notes) adds as many as the team
   holds fewer than three of. Rows that differ in any of those are different people.
@@ -22,9 +23,10 @@ from django.db import IntegrityError, transaction
 
 from findings.exports import COLUMNS as EXPORTED
 from findings.exports import COMMON
-from findings.models import Case, DetectedUrl, PossibleVictim, SocialAccount, Suspect, new_victim_code
+from findings.models import Case, DetectedUrl, Location, PossibleVictim, SocialAccount, Suspect, new_victim_code
 from findings.services import findings_bulk_log
 from identifiers.canonical import InvalidUrl, canonical_handle, canonical_url, platform_host_candidates
+from identifiers.places import location_key
 from operations.access import may_change, require_log_in
 from operations.countries import NATIONALITY_NAMES
 from platforms.models import Platform, PlatformDomain
@@ -35,16 +37,21 @@ __all__ = ["ImportRejected", "Problem", "import_findings", "read_rows"]
 MAX_ROWS = 50_000
 
 
-KINDS = ("urls", "social-accounts", "suspects", "victims")
+KINDS = ("urls", "social-accounts", "suspects", "victims", "locations")
 KIND_LABELS = {
     "urls": "URLs", "social-accounts": "social accounts", "suspects": "suspects", "victims": "possible victims",
+    "locations": "locations",
 }
+# One record of each kind, as the audit trail's events say it ("URL logged by file import").
+KIND_NOUNS = {"urls": "URL", "social-accounts": "social account", "suspects": "suspect", "victims": "possible victim",
+              "locations": "location"}
 # Required columns first. "case" takes a case reference (C-…) of the same operation.
 COLUMNS = {
     "urls": (("url",), ("note", "case")),
     "social-accounts": (("platform", "handle"), ("display_name", "note", "case")),
     "suspects": (("alias",), ("role", "nationality", "age_estimate", "notes", "case")),
     "victims": ((), ("nationality", "sex", "age_band", "is_minor", "notes", "case")),
+    "locations": ((), ("address", "city", "country", "note", "case")),
 }
 
 
@@ -255,6 +262,18 @@ class _Checker:
             values["is_minor"] = True
         return PossibleVictim(**values)
 
+    def _locations(self, row, line):
+        values = self._collect(row, line, [
+            ("address", lambda r, _: " ".join(_text(r, "address").split())),
+            ("city", lambda r, _: " ".join(_text(r, "city").split())),
+            ("country", lambda r, _: _country(_text(r, "country"))), ("note", lambda r, _: _text(r, "note")),
+            ("case", self.case_of),
+        ])
+        if not (values["address"] or values["city"]):
+            raise _RowProblems([("city", "empty: every location needs an address or a city")])
+        key = location_key(address=values["address"], city=values["city"], country=values["country"])
+        return Location(key=key, **values)
+
     # The platform catalogue is small: read it once instead of once per row.
     def platform_for_host(self, host):
         if not hasattr(self, "_domains"):
@@ -313,6 +332,9 @@ def _new_only(kind, records, *, operation, team):
                 SocialAccount.objects.filter(operation=operation, team=team, handle__in=chunk)
                 .values_list("platform_id", "handle")
             )
+    elif kind == "locations":
+        key = lambda r: r.key  # noqa: E731
+        held = set(Location.objects.filter(operation=operation, team=team).values_list("key", flat=True))
     elif kind == "suspects":
         key = lambda r: (r.alias.casefold(), r.case_id)  # noqa: E731
         held = {
@@ -395,7 +417,7 @@ def import_findings(*, user, operation, kind: str, data: bytes, filename: str = 
         with transaction.atomic():
             new = _new_only(kind, [record for _, record in records], operation=operation, team=membership.team)
             result.records = findings_bulk_log(
-                user=user, operation=operation, records=new, summary=f"{KIND_LABELS[kind]} imported"
+                user=user, operation=operation, records=new, summary=f"{KIND_NOUNS[kind]} logged by file import"
             )
     except IntegrityError:
         # Someone saved some of the same rows in the same moment; a second try recognises them.

@@ -7,7 +7,7 @@ from api.serializers import StrictSerializer
 
 
 class ImportRequestSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(choices=["urls", "social-accounts", "suspects", "victims"])
+    kind = serializers.ChoiceField(choices=["urls", "social-accounts", "suspects", "victims", "locations"])
     file = serializers.FileField(help_text="CSV with a header row, or a JSON array of objects (UTF-8).")
     format = serializers.ChoiceField(
         choices=["csv", "json"], required=False, help_text="Guessed from the file name and content if not given."

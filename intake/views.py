@@ -19,6 +19,7 @@ EXPORTS = [
     ("social-accounts", "Social accounts", "api:social-account-export"),
     ("suspects", "Suspects", "api:suspect-export"),
     ("victims", "Possible victims", "api:victim-export"),
+    ("locations", "Locations", "api:location-export"),
     ("cases", "Cases", "api:case-export"),
     ("platform-checks", "Platform checks", "api:platform-check-export"),
     ("evidence", "Evidence (list, with SHA-256)", "api:evidence-export"),

@@ -226,7 +226,7 @@ def record_export(*, user, model, kind: str, queryset, operation=None) -> None:
     owners = sorted(set(queryset.order_by().values_list("operation_id", "team").distinct()))
     for operation_id, team in owners or [(getattr(operation, "pk", None), "")]:
         audit.record(actor=user, action="disclose", operation=operation_id, team=team,
-                     object_type=model._meta.label_lower, summary=f"{kind} exported as CSV")
+                     object_type=model._meta.label_lower, summary=f"{model._meta.verbose_name_plural} exported as CSV")
 
 
 def record_schema(name, output, create=None, update=None, extra=None):

@@ -46,7 +46,7 @@ def _move_operation(*, user, operation: Operation, target: str) -> Operation:
             action="alter",
             obj=operation,
             operation=operation,
-            summary=f"operation {previous} → {target}",
+            summary=f"operation {Operation.Status(previous).label.lower()} → {Operation.Status(target).label.lower()}",
         )
     return operation
 

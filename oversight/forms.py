@@ -4,19 +4,26 @@ from django import forms
 from django.apps import apps
 
 from audit.models import AuditEvent
+from audit.words import ACTION_WORDS, capitalised, record_noun
 from operations.countries import COUNTRY_CHOICES
 
 # The apps whose records the trail names.
 _AUDITED_APPS = ("operations", "platforms", "findings", "reports")
+# Their models that no event names: bookkeeping of the code, not records people look for.
+_NEVER_NAMED = {"findings.casegroupobjectpermission", "findings.caseuserobjectpermission", "findings.selector",
+                "findings.indicator", "platforms.platformdomain", "reports.statisticssnapshot"}
 _MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
 def object_type_choices() -> list[tuple[str, str]]:
+    """The record types the trail names, as people call them ("URL", "Possible victim")."""
     choices = []
     for app_label in _AUDITED_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            choices.append((model._meta.label_lower, f"{model._meta.verbose_name} ({model._meta.label_lower})"))
-    return [("", "Any record type"), *sorted(choices, key=lambda choice: choice[1])]
+            label = model._meta.label_lower
+            if label not in _NEVER_NAMED:
+                choices.append((label, capitalised(record_noun(label))))
+    return [("", "Any record type"), *sorted(choices, key=lambda choice: choice[1].lower())]
 
 
 class MomentInput(forms.DateTimeInput):
@@ -32,8 +39,9 @@ class AuditSearchForm(forms.Form):
     actor = forms.CharField(required=False, max_length=150, label="Actor",
                             widget=forms.TextInput(attrs={"placeholder": "user name, or part of it"}))
     team = forms.ChoiceField(required=False, choices=[("", "Any team"), *COUNTRY_CHOICES])
-    action = forms.ChoiceField(required=False, label="Operation on the data",
-                               choices=[("", "Any"), *AuditEvent.Action.choices])
+    action = forms.ChoiceField(required=False, label="What was done", choices=[
+        ("", "Anything"), *[(value, capitalised(ACTION_WORDS[value])) for value in AuditEvent.Action.values],
+    ])
     object_type = forms.ChoiceField(required=False, label="Record type")
     object_id = forms.CharField(required=False, max_length=64, label="Record id")
     operation = forms.ModelChoiceField(required=False, queryset=None, to_field_name="code",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AuditEvent
 from audit.trail import verify_chain
+from audit.words import action_word, record_noun
 from operations.access import audit_events_visible_to, is_auditor, reach_of
 from operations.models import Operation
 from spreadsheets.writing import csv_response
@@ -80,7 +81,8 @@ def _with(query, **values) -> str:
 EXPORT_COLUMNS = [
     ("seq", lambda e: e.seq), ("at", lambda e: e.at.isoformat()), ("actor", lambda e: e.actor_name),
     ("actor_id", lambda e: e.actor_id), ("team", lambda e: e.team), ("action", lambda e: e.action),
-    ("operation", lambda e: e.operation_code), ("object_type", lambda e: e.object_type),
+    ("what", lambda e: action_word(e.action)), ("operation", lambda e: e.operation_code),
+    ("object_type", lambda e: e.object_type), ("record", lambda e: record_noun(e.object_type)),
     ("object_id", lambda e: e.object_id), ("summary", lambda e: e.summary),
     ("justification", lambda e: e.justification), ("prev_hash", lambda e: e.prev_hash), ("hash", lambda e: e.hash),
 ]

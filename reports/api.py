@@ -1,5 +1,6 @@
 """Reports and figures in the API: ask for a PDF report, follow it, download it; read an
-operation's latest figures, or have them compiled now.
+operation's latest figures, or have them compiled now; choose the published headline; draft, read
+and edit the press paragraph.
 
 Thin: who may ask for and download which report is ``reports.building`` (the same rule as the
 pages, ``Report.objects.visible_to`` for lists); the download is ``reports.downloads.report_response``,
@@ -35,13 +36,25 @@ from .downloads import report_response
 from .models import Report
 from .serializers import (
     REPORT_REQUEST_KINDS,
+    HeadlineSerializer,
+    HeadlineSetSerializer,
     PendingSerializer,
+    PressParagraphEditSerializer,
+    PressParagraphSerializer,
     ReportRequestSerializer,
     ReportSerializer,
     StatisticsSerializer,
 )
-from .services import snapshot_latest, snapshot_request
-from .statistics import headline_keys, press_line
+from .services import (
+    headline_set,
+    press_paragraph_current,
+    press_paragraph_draft,
+    press_paragraph_edit,
+    press_paragraph_outdated,
+    snapshot_latest,
+    snapshot_request,
+)
+from .statistics import FIGURES, headline_keys, press_line
 
 # Look again this many seconds after a "pending" answer.
 RETRY_AFTER = 2
@@ -157,14 +170,24 @@ def _moment(text: str) -> dt.datetime:
     )
 
 
-class StatisticsView(ApiView):
-    """The figures of one operation, for its coordinators."""
+def _headline(operation, totals: dict | None) -> list[dict]:
+    totals = totals or {}
+    return [{"key": key, "value": totals.get(key, 0), "text": press_line(key, totals.get(key, 0), totals)}
+            for key in headline_keys(operation)]
+
+
+class CoordinatorView(ApiView):
+    """An operation's figures and what is published of them: for its coordinators only."""
 
     def _operation(self, request, pk) -> Operation:
         operation = Operation.objects.coordinated_by(request.user).filter(pk=pk).first()
         if operation is None:
             raise exceptions.NotFound()  # one answer for "no such operation", "not a member", "not a coordinator"
         return operation
+
+
+class StatisticsView(CoordinatorView):
+    """The figures of one operation, for its coordinators."""
 
     @extend_schema(
         operation_id="operations_statistics_retrieve",
@@ -187,13 +210,10 @@ class StatisticsView(ApiView):
             snapshot_request(operation=operation, unless_newer_than=STALE_AFTER)
         if snapshot is None or (newer_than is not None and snapshot.computed_at < newer_than):
             return _pending("The figures are being counted: look again in a moment.", request.get_full_path())
-        totals = snapshot.figures.get("totals", {})
-        headline = [
-            {"key": key, "value": totals.get(key, 0), "text": press_line(key, totals.get(key, 0))}
-            for key in headline_keys(operation)
-        ]
-        data = {"operation_id": operation.pk, "computed_at": snapshot.computed_at, "headline": headline,
-                "figures": snapshot.figures}
+        paragraph = press_paragraph_current(operation)
+        data = {"operation_id": operation.pk, "computed_at": snapshot.computed_at,
+                "headline": _headline(operation, snapshot.figures.get("totals")),
+                "press_paragraph": paragraph.text if paragraph else None, "figures": snapshot.figures}
         return Response(StatisticsSerializer(data).data)
 
     @extend_schema(
@@ -211,3 +231,80 @@ class StatisticsView(ApiView):
         follow = reverse("api:operation-statistics", args=[operation.pk])
         follow += "?" + urlencode({"newer_than": requested_at.isoformat()})
         return _pending("The figures are being compiled.", follow)
+
+
+class HeadlineView(CoordinatorView):
+    """The published headline of one operation: which figures, in which order."""
+
+    def _answer(self, operation):
+        snapshot = snapshot_latest(operation)
+        data = {"figures": headline_keys(operation), "default": not operation.headline_figures,
+                "available": list(FIGURES), "headline": _headline(operation, snapshot and snapshot.figures["totals"])}
+        return Response(HeadlineSerializer(data).data)
+
+    @extend_schema(operation_id="operations_headline_retrieve", summary="The published headline (coordinators)",
+                   responses={200: HeadlineSerializer})
+    def get(self, request, pk):
+        return self._answer(self._operation(request, pk))
+
+    @extend_schema(
+        operation_id="operations_headline_update",
+        summary="Choose the published headline and its order (coordinators)",
+        description="`figures` lists figure keys (`available` in the answer) in the order the summary report and "
+        "the press paragraph use them; an empty list goes back to the default. Until the operation is archived.",
+        request=HeadlineSetSerializer, responses={200: HeadlineSerializer, 400: ErrorSerializer},
+    )
+    def put(self, request, pk):
+        operation = self._operation(request, pk)
+        form = HeadlineSetSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        operation = headline_set(user=request.user, operation=operation, keys=form.validated_data["figures"])
+        return self._answer(operation)
+
+
+class PressParagraphView(CoordinatorView):
+    """The press paragraph of one operation, kept with the figures it was drafted from."""
+
+    def _answer(self, operation, paragraph, status_code=status.HTTP_200_OK):
+        totals = {row["key"]: row["value"] for row in paragraph.figures}
+        data = {
+            "text": paragraph.text, "draft": paragraph.draft, "drafted_at": paragraph.drafted_at,
+            "drafted_by": paragraph.drafted_by, "edited_at": paragraph.edited_at, "edited_by": paragraph.edited_by,
+            "snapshot": paragraph.snapshot,
+            "figures": [{"key": row["key"], "value": row["value"], "text": press_line(row["key"], row["value"])}
+                        for row in paragraph.figures if row["key"] in totals],
+            "outdated": press_paragraph_outdated(paragraph, snapshot_latest(operation)),
+        }
+        return Response(PressParagraphSerializer(data).data, status=status_code)
+
+    @extend_schema(operation_id="operations_press_paragraph_retrieve",
+                   summary="The press paragraph and the figures it was drafted from (coordinators)",
+                   responses={200: PressParagraphSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        operation = self._operation(request, pk)
+        paragraph = press_paragraph_current(operation)
+        if paragraph is None:
+            raise exceptions.NotFound("No press paragraph drafted yet: POST to draft one from the headline.")
+        return self._answer(operation, paragraph)
+
+    @extend_schema(
+        operation_id="operations_press_paragraph_draft",
+        summary="Draft the press paragraph from the headline and the newest figures (coordinators)",
+        description="A new draft replaces the paragraph (earlier drafts are kept with their figures). 400 while "
+        "there are no figures yet.",
+        request=None, responses={201: PressParagraphSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        operation = self._operation(request, pk)
+        paragraph = press_paragraph_draft(user=request.user, operation=operation)
+        return self._answer(operation, paragraph, status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="operations_press_paragraph_edit", summary="Edit the press paragraph (coordinators)",
+                   request=PressParagraphEditSerializer,
+                   responses={200: PressParagraphSerializer, 400: ErrorSerializer})
+    def patch(self, request, pk):
+        operation = self._operation(request, pk)
+        form = PressParagraphEditSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        paragraph = press_paragraph_edit(user=request.user, operation=operation, text=form.validated_data["text"])
+        return self._answer(operation, paragraph)

@@ -27,6 +27,33 @@ class StatisticsSnapshot(models.Model):
         return f"{self.operation} at {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class PressParagraph(models.Model):
+    """The press paragraph of an operation: drafted from its headline figures, then edited by a coordinator.
+
+    Kept with the figures it was drafted from: the snapshot (whose figures never change once stored)
+    and the headline values themselves, so the text can always be checked against its numbers. A new
+    draft is a new row; the newest row is the operation's paragraph.
+    """
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="press_paragraphs")
+    snapshot = models.ForeignKey(StatisticsSnapshot, on_delete=models.PROTECT, related_name="press_paragraphs")
+    # [{"key": "victims", "value": 33}, ...]: the headline as it was when drafted, in its order.
+    figures = models.JSONField(default=list)
+    draft = models.TextField(help_text="The text as drafted from the figures.")
+    text = models.TextField(help_text="The text as the coordinator edited it.")
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(default=timezone.now)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["operation", "-drafted_at"], name="press_paragraph_latest")]
+
+    def __str__(self):
+        return f"Press paragraph of {self.operation} drafted {self.drafted_at:%Y-%m-%d %H:%M}"
+
+
 def report_path(instance, filename):
     return f"reports/{instance.operation_id}/{instance.pk}.pdf"
 

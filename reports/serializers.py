@@ -88,9 +88,44 @@ class StatisticsSerializer(serializers.Serializer):
     operation = serializers.IntegerField(source="operation_id")
     computed_at = serializers.DateTimeField(help_text="When these figures were counted.")
     headline = HeadlineFigureSerializer(many=True, help_text="The figures the coordinators publish, in order.")
-    figures = serializers.DictField(
-        help_text="Every figure: `totals`, `per_team`, `per_focus_tag` and `breakdowns` (see the dashboard)."
+    press_paragraph = serializers.CharField(
+        allow_null=True, help_text="The press paragraph as last edited (GET .../press-paragraph/ for its figures)."
     )
+    figures = serializers.DictField(
+        help_text="Every figure: `totals`, `per_team`, `per_focus_tag` and `breakdowns` (see the dashboard). "
+        "`entities_checked` is the sum of `platforms_checked`, `persons_checked`, `locations` and `phone_numbers`."
+    )
+
+
+class HeadlineSerializer(serializers.Serializer):
+    figures = serializers.ListField(child=serializers.CharField(), help_text="The chosen figure keys, in order.")
+    default = serializers.BooleanField(help_text="True while no coordinator has chosen: the default headline.")
+    available = serializers.ListField(child=serializers.CharField(), help_text="Every figure key there is.")
+    headline = HeadlineFigureSerializer(many=True, help_text="The chosen figures with the newest numbers, if any.")
+
+
+class HeadlineSetSerializer(StrictSerializer):
+    figures = serializers.ListField(
+        child=serializers.CharField(), allow_empty=True,
+        help_text="Figure keys in the order to publish them; an empty list goes back to the default.",
+    )
+
+
+class PressParagraphSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The paragraph as the coordinators last edited it.")
+    draft = serializers.CharField(help_text="The paragraph as drafted from the figures.")
+    drafted_at = serializers.DateTimeField()
+    drafted_by = serializers.CharField(source="drafted_by.username")
+    edited_at = serializers.DateTimeField(allow_null=True)
+    edited_by = serializers.CharField(source="edited_by.username", allow_null=True, default=None)
+    figures_computed_at = serializers.DateTimeField(source="snapshot.computed_at",
+                                                    help_text="When the figures it was drafted from were counted.")
+    figures = HeadlineFigureSerializer(many=True, help_text="The headline it was drafted from, with its numbers.")
+    outdated = serializers.BooleanField(help_text="The headline or its numbers changed since it was drafted.")
+
+
+class PressParagraphEditSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=4000, allow_blank=True, help_text="The text to publish.")
 
 
 class PendingSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Writes for the figures: store a snapshot, ask for a fresh one, choose the published headline."""
+"""Writes for the figures: store a snapshot, ask for a fresh one, choose the published headline, draft
+and edit the press paragraph."""
 
 import datetime as dt
 
@@ -11,8 +12,11 @@ from jobs import enqueue_on_commit
 from operations.access import require_coordinator
 from operations.models import Operation
 
-from .models import StatisticsSnapshot
-from .statistics import FIGURES, SCHEMA, compile_figures
+from .models import PressParagraph, StatisticsSnapshot
+from .press import draft_paragraph, short_label
+from .statistics import FIGURES, SCHEMA, compile_figures, headline_keys
+
+PARAGRAPH_MAX_LENGTH = 4000
 
 
 def snapshot_latest(operation: Operation) -> StatisticsSnapshot | None:
@@ -59,9 +63,7 @@ def headline_set(*, user, operation: Operation, keys) -> Operation:
     Coordinators only; allowed until the operation is archived, since the figures are usually
     published after the operation closed.
     """
-    require_coordinator(user, operation)
-    if operation.status == Operation.Status.ARCHIVED:
-        raise PermissionDenied(f"Operation {operation.code} is archived: its headline is final.")
+    _require_publisher(user, operation, what="headline")
     keys = [str(key) for key in keys]
     unknown = [key for key in keys if key not in FIGURES]
     if unknown:
@@ -79,6 +81,73 @@ def headline_set(*, user, operation: Operation, keys) -> Operation:
             action="alter",
             obj=operation,
             operation=operation,
-            summary="headline figures: " + (", ".join(keys) or "default"),
+            summary="headline figures: " + (", ".join(short_label(key, in_sentence=True) for key in keys)
+                                             or "the default"),
         )
     return operation
+
+
+def _require_publisher(user, operation: Operation, *, what: str) -> None:
+    require_coordinator(user, operation)
+    if operation.status == Operation.Status.ARCHIVED:
+        raise PermissionDenied(f"Operation {operation.code} is archived: its {what} is final.")
+
+
+def press_paragraph_current(operation: Operation) -> PressParagraph | None:
+    """The operation's press paragraph: its newest draft, as last edited."""
+    return PressParagraph.objects.filter(operation=operation).order_by("-drafted_at", "-pk").first()
+
+
+def press_paragraph_outdated(paragraph: PressParagraph, snapshot: StatisticsSnapshot | None) -> bool:
+    """True when the headline or its numbers changed since the paragraph was drafted."""
+    if snapshot is None or snapshot.pk == paragraph.snapshot_id:
+        return False
+    totals = snapshot.figures.get("totals", {})
+    now = [{"key": key, "value": int(totals.get(key) or 0)} for key in headline_keys(paragraph.operation)]
+    return now != paragraph.figures
+
+
+def press_paragraph_draft(*, user, operation: Operation) -> PressParagraph:
+    """Draft the press paragraph from the headline and the newest figures; kept with those figures.
+
+    Coordinators only, until the operation is archived. A new draft replaces the paragraph shown
+    (the earlier ones stay, each with the figures it was drafted from).
+    """
+    _require_publisher(user, operation, what="press paragraph")
+    operation = Operation.objects.get(pk=operation.pk)  # the headline as saved, whatever the caller holds
+    snapshot = snapshot_latest(operation)
+    if snapshot is None:
+        raise ValidationError("There are no figures yet to draft from: they are being counted, try again in a moment.")
+    totals = snapshot.figures["totals"]
+    keys = headline_keys(operation)
+    text = draft_paragraph(operation, totals, keys)
+    with transaction.atomic():
+        paragraph = PressParagraph.objects.create(
+            operation=operation, snapshot=snapshot, draft=text, text=text, drafted_by=user,
+            figures=[{"key": key, "value": int(totals.get(key) or 0)} for key in keys],
+        )
+        audit.record(actor=user, action="alter", obj=paragraph, operation=operation,
+                     summary="press paragraph drafted from the headline figures")
+    return paragraph
+
+
+def press_paragraph_edit(*, user, operation: Operation, text: str) -> PressParagraph:
+    """Replace the text of the operation's press paragraph with the coordinator's own words."""
+    _require_publisher(user, operation, what="press paragraph")
+    text = "\n\n".join(" ".join(part.split()) for part in str(text or "").replace("\r", "").split("\n\n"))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": ["Write the paragraph, or draft it again from the figures."]})
+    if len(text) > PARAGRAPH_MAX_LENGTH:
+        raise ValidationError({"text": [f"Keep it under {PARAGRAPH_MAX_LENGTH} characters ({len(text)} now)."]})
+    with transaction.atomic():
+        paragraph = PressParagraph.objects.select_for_update().filter(operation=operation).order_by(
+            "-drafted_at", "-pk").first()
+        if paragraph is None:
+            raise ValidationError("Draft the paragraph from the figures first.")
+        if paragraph.text == text:
+            return paragraph
+        paragraph.text, paragraph.edited_by, paragraph.edited_at = text, user, timezone.now()
+        paragraph.save(update_fields=["text", "edited_by", "edited_at"])
+        audit.record(actor=user, action="alter", obj=paragraph, operation=operation, summary="press paragraph edited")
+    return paragraph

@@ -14,6 +14,12 @@ Counting rules (each is repeated next to the query that applies it):
 * A platform counts as monitored once any team planned a check of it, as checked once any team
   finished a check of it, and as "with indications" once any team finished it with indications.
 * Persons and usernames checked = social accounts + potential perpetrators, as counted above.
+* A location is a place (address or city, country) in canonical form (``identifiers.places``): two
+  teams logging the same place, however they spelt it, count it once.
+* A phone number is a selector of kind phone (E.164, read out of every finding's fields and notes):
+  the same number held by two teams, or noted on five adverts, counts once.
+* Entities checked (Europol, 2024) = platforms checked + persons and usernames checked +
+  locations + phone numbers; its parts are published beside it (``FIGURE_PARTS``).
 * Per-team figures count what that team logged, with the same rules inside the team; they do
   not add up to the operation's total when teams logged the same thing — that is the point.
 * Per focus tag: platform figures follow the tags of the platform checks; cases follow their own
@@ -34,59 +40,25 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Collate, Concat, NullIf, TruncHour
 
-from findings.models import Case, DetectedUrl, Indicator, PossibleVictim, SocialAccount, Suspect
+from findings.models import Case, DetectedUrl, Indicator, Location, PossibleVictim, Selector, SocialAccount, Suspect
 from operations.countries import EU_BODIES
 from operations.models import FocusTag, Operation, Participation
 from platforms.models import Platform, PlatformCheck
 
 from .models import StatisticsSnapshot
+from .press import (  # noqa: F401 - the figures' words live there; imported from here too
+    DEFAULT_HEADLINE,
+    FIGURE_PARTS,
+    FIGURES,
+    FIGURES_SINGULAR,
+    headline_keys,
+    press_label,
+    press_line,
+    press_number,
+    press_parts,
+)
 
-SCHEMA = 1
-
-# key -> label in press style ("33 potential victims of human trafficking identified"). The order
-# is the order the dashboard lists them in; the coordinator picks the published headline from these.
-FIGURES: dict[str, str] = {
-    "countries": "participating countries",
-    "agencies": "participating agencies",
-    "experts": "experts",
-    "platforms_monitored": "platforms monitored",
-    "platforms_checked": "platforms checked",
-    "platforms_with_indications": "platforms with indications of human trafficking",
-    "dark_web_platforms_checked": "dark-web platforms checked",
-    "urls": "URLs related to human trafficking detected",
-    "social_accounts": "social network accounts related to human trafficking detected",
-    "persons_checked": "persons and usernames checked",
-    "victims": "potential victims of human trafficking identified",
-    "minor_victims": "potential victims identified as minors",
-    "perpetrators": "potential perpetrators identified",
-    "cases": "cases opened for national follow-up",
-    "cases_referred": "cases referred to national authorities",
-    "investigations_opened": "investigations opened",
-    "indicators": "indicators of human trafficking observed",
-}
-
-FIGURES_SINGULAR: dict[str, str] = {
-    "countries": "participating country",
-    "agencies": "participating agency",
-    "experts": "expert",
-    "platforms_monitored": "platform monitored",
-    "platforms_checked": "platform checked",
-    "platforms_with_indications": "platform with indications of human trafficking",
-    "dark_web_platforms_checked": "dark-web platform checked",
-    "urls": "URL related to human trafficking detected",
-    "social_accounts": "social network account related to human trafficking detected",
-    "persons_checked": "person or username checked",
-    "victims": "potential victim of human trafficking identified",
-    "minor_victims": "potential victim identified as a minor",
-    "perpetrators": "potential perpetrator identified",
-    "cases": "case opened for national follow-up",
-    "cases_referred": "case referred to national authorities",
-    "investigations_opened": "investigation opened",
-    "indicators": "indicator of human trafficking observed",
-}
-
-# What the 2025 press release published, in its order: the headline until a coordinator picks one.
-DEFAULT_HEADLINE = ["victims", "perpetrators", "platforms_checked", "urls", "social_accounts"]
+SCHEMA = 2
 
 # Per country team: every figure but "countries" (a team is one country), plus the progress of
 # its platform checks by state.
@@ -94,27 +66,6 @@ CHECK_STATES = ["checks_planned", "checks_in_progress", "checks_clean", "checks_
 TEAM_FIGURES = [key for key in FIGURES if key != "countries"] + CHECK_STATES
 # Per focus tag: participation is not tagged.
 TAG_FIGURES = [key for key in FIGURES if key not in ("countries", "agencies", "experts")]
-
-
-def press_label(key: str, value: int) -> str:
-    """The label that follows the number: singular for one, plural otherwise."""
-    return FIGURES_SINGULAR[key] if value == 1 else FIGURES[key]
-
-
-def press_number(value: int) -> str:
-    """1234567 -> "1 234 567" (narrow no-break spaces, the EU style guide's thousands separator)."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def press_line(key: str, value: int) -> str:
-    """ "33 potential victims of human trafficking identified"."""
-    return f"{press_number(value)} {press_label(key, value)}"
-
-
-def headline_keys(operation: Operation) -> list[str]:
-    """The published headline of the operation: the coordinator's choice, else the default."""
-    chosen = [key for key in (operation.headline_figures or []) if key in FIGURES]
-    return chosen or list(DEFAULT_HEADLINE)
 
 
 # Memory for the sorts and hashes of one compile (PostgreSQL): DISTINCT over a million URLs sorts
@@ -201,6 +152,8 @@ def _assemble(operation: Operation, tags: dict, parts: list[dict]) -> dict:
     # are not in it: they are known by pseudonymous codes, not by a name or username checked.
     for row in (totals, *per_team.values(), *per_tag.values()):
         row["persons_checked"] = row.get("social_accounts", 0) + row.get("perpetrators", 0)
+        # Entities checked (Europol's 2024 figure): each part already counted without double counting.
+        row["entities_checked"] = sum(int(row.get(part) or 0) for part in FIGURE_PARTS["entities_checked"])
 
     return {
         "schema": SCHEMA,
@@ -371,6 +324,29 @@ def _accounts(operation, tags) -> dict:
     )
 
 
+def _locations(operation, tags) -> dict:
+    # A place counts once however many teams logged it, however spelt: distinct canonical key. Inside
+    # one team the unique constraint (operation, team, key) makes every row a distinct place.
+    return _three_ways(
+        Location.objects.filter(operation=operation),
+        {"locations": _count(_bytewise(F("key")), distinct=True)},
+        team_counts={"locations": _count("id")},
+        tags=tags,
+        tagged=_case_tagged("case_id"),
+    )
+
+
+def _phone_numbers(operation, tags) -> dict:
+    # Phone numbers are the selectors of kind phone, in E.164: one number noted on several findings,
+    # or by several teams, counts once (distinct value, also inside a team).
+    return _three_ways(
+        Selector.objects.filter(operation=operation, kind=Selector.Kind.PHONE),
+        {"phone_numbers": _count(_bytewise(F("value")), distinct=True)},
+        tags=tags,
+        tagged=_case_tagged("case_id"),
+    )
+
+
 # --- people ------------------------------------------------------------------------------------
 
 # A merged group counts once: its key is the record kept (duplicate_of) or the record itself.
@@ -465,11 +441,11 @@ def _indicators(operation, tags) -> dict:
 
 # --- timeline ----------------------------------------------------------------------------------
 
-TIMELINE_MODELS = [Case, Suspect, PossibleVictim, DetectedUrl, SocialAccount]
+TIMELINE_MODELS = [Case, Suspect, PossibleVictim, DetectedUrl, SocialAccount, Location]
 
 
 def _timeline(operation, tags) -> dict:
-    """Findings logged per hour (cases, suspects, victims, URLs, accounts), oldest first."""
+    """Findings logged per hour (cases, suspects, victims, URLs, accounts, locations), oldest first."""
     per_hour: Counter = Counter()
     for model in TIMELINE_MODELS:
         rows = (
@@ -484,5 +460,5 @@ def _timeline(operation, tags) -> dict:
 
 # Sections, each a few aggregate queries. DISTINCT_TEXT (distinct URLs and accounts sort text, the
 # costliest part) runs beside the others on PostgreSQL.
-SECTIONS = [_participation, _platforms, _victims, _perpetrators, _cases, _indicators, _timeline]
-DISTINCT_TEXT = [_urls, _accounts]
+SECTIONS = [_participation, _platforms, _victims, _perpetrators, _cases, _indicators, _timeline, _phone_numbers]
+DISTINCT_TEXT = [_urls, _accounts, _locations]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard, pdfs, shared_cases
+from .views import dashboard, pdfs, press, shared_cases
 
 DASHBOARD = "operations/<slug:code>/dashboard"
 REPORTS = "operations/<slug:code>/reports"
@@ -15,6 +15,9 @@ urlpatterns = [
     path(f"{DASHBOARD}/activity/", dashboard.dashboard_activity, name="dashboard_activity"),
     path(f"{DASHBOARD}/recompute/", dashboard.dashboard_recompute, name="dashboard_recompute"),
     path(f"{DASHBOARD}/headline/", dashboard.dashboard_headline, name="dashboard_headline"),
+    path(f"{DASHBOARD}/press/draft/", press.press_draft, name="press_draft"),
+    path(f"{DASHBOARD}/press/", press.press_edit, name="press_edit"),
+    path(f"{DASHBOARD}/press.txt", press.press_text, name="press_text"),
     path(f"{REPORTS}/", pdfs.report_list, name="report_list"),
     path(f"{REPORTS}/request/", pdfs.report_request, name="report_request"),
     path(f"{REPORTS}/case-file/<str:reference>/", pdfs.report_case_file, name="report_case_file"),

@@ -39,7 +39,17 @@ import audit
 from api.idempotency import KEEP_FOR
 from api.models import IdempotencyKey
 from evidence.models import Capture
-from findings.models import Case, DetectedUrl, Evidence, Hit, PossibleVictim, Selector, SocialAccount, Suspect
+from findings.models import (
+    Case,
+    DetectedUrl,
+    Evidence,
+    Hit,
+    Location,
+    PossibleVictim,
+    Selector,
+    SocialAccount,
+    Suspect,
+)
 from operations.models import Operation
 from partners.models import WatchList
 from platforms.models import PlatformCheck
@@ -103,6 +113,7 @@ def erasure_counts(operation: Operation) -> dict[str, int]:
         "possible victims": PossibleVictim.objects.filter(operation=operation).count(),
         "URLs": DetectedUrl.objects.filter(operation=operation).count(),
         "social accounts": SocialAccount.objects.filter(operation=operation).count(),
+        "locations": Location.objects.filter(operation=operation).count(),
         "evidence files": Evidence.objects.filter(operation=operation).count(),
         "page captures": Capture.objects.filter(operation=operation).count(),
         "selectors": Selector.objects.filter(operation=operation).count(),
@@ -144,7 +155,7 @@ def erase_operation(*, operation: Operation, dry_run: bool = False, actor=None, 
         _delete(_hits(operation))
         _delete(Selector.objects.filter(operation=operation))
         _delete(WatchList.objects.filter(operation=operation))
-        for model in (Suspect, PossibleVictim, DetectedUrl, SocialAccount, Case):
+        for model in (Suspect, PossibleVictim, DetectedUrl, SocialAccount, Location, Case):
             _delete(model.objects.filter(operation=operation))
         PlatformCheck.objects.filter(operation=operation).exclude(note="").update(note="")
         operation.erased_at = timezone.now()

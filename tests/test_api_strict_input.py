@@ -83,6 +83,9 @@ def test_every_body_refuses_a_field_it_does_not_take(cast):
     # ... and was given the right to create operations (issue 15): POST /operations/ reads its body, then.
     cast.coordinator.user_permissions.add(Permission.objects.get(codename="add_operation"))
     family["platform"] = cast.platform
+    # ... and may create operations, so that POST /operations/ reads its body rather than refusing the user.
+    cast.coordinator.user_permissions.add(Permission.objects.get(codename="add_operation"))
+    family["location"], _ = findings.location_log(user=cast.de, operation=cast.operation, city="Berlin", country="DE")
     client = api_as(cast.coordinator)
     paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
     tried = []
@@ -95,7 +98,8 @@ def test_every_body_refuses_a_field_it_does_not_take(cast):
                 address = path.replace("{id}", str(cast.operation.pk))
             for name, key in (("urls", "url"), ("suspects", "suspect"), ("victims", "victim"),
                               ("social-accounts", "account"), ("evidence", "evidence"), ("hits", "hit"),
-                              ("focus-tags", "tag"), ("memberships", "membership"), ("platforms", "platform")):
+                              ("focus-tags", "tag"), ("memberships", "membership"), ("platforms", "platform"),
+                              ("locations", "location")):
                 if f"/{name}/{{id}}" in path:
                     address = path.replace("{id}", str(family[key].pk))
             media = next(iter(operation["requestBody"]["content"]))

@@ -44,14 +44,14 @@ def test_analyst_logs_a_url_with_the_shortcut_and_ctrl_enter(live_server, page):
     cast = build_cast()
     open_workspace(page, live_server, cast, cast.de)
     page.keyboard.press("u")
-    expect(page.locator("#log-url #id_url")).to_be_focused()
+    expect(page.locator("#log-url-url")).to_be_focused()
     page.keyboard.type("hxxps://escortguide[.]example/berlin/anna-22")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-url .saved")).to_contain_text("Saved: URL hxxps://escortguide[.]example/berlin/anna-22")
     expect(page.locator("#feed")).to_contain_text("hxxps://escortguide[.]example/berlin/anna-22")
     # Ready for the next one straight away: the form is empty and the cursor in it.
-    expect(page.locator("#log-url #id_url")).to_have_value("")
-    expect(page.locator("#log-url #id_url")).to_be_focused()
+    expect(page.locator("#log-url-url")).to_have_value("")
+    expect(page.locator("#log-url-url")).to_be_focused()
     assert DetectedUrl.objects.get().url == "https://escortguide.example/berlin/anna-22"
     # Nothing on the page links to the suspect's site.
     assert page.locator("a[href*='escortguide']").count() == 0
@@ -72,9 +72,9 @@ def test_what_is_typed_while_the_form_is_on_its_way_goes_into_it(live_server, pa
     for kind in ("account", "suspect", "victim"):
         expect(page.locator(f"#log-{kind}-box")).not_to_have_attribute("open", "")
     held[0].continue_()
-    expect(page.locator("#log-url #id_url")).to_have_value("hxxps://vans[.]example/ads")
+    expect(page.locator("#log-url-url")).to_have_value("hxxps://vans[.]example/ads")
     page.unroute("**/workspace/log/url/")
-    expect(page.locator("#log-url #id_url")).to_be_focused()
+    expect(page.locator("#log-url-url")).to_be_focused()
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-url .saved")).to_contain_text("Saved: URL hxxps://vans[.]example/ads")
     assert DetectedUrl.objects.get().url == "https://vans.example/ads"
@@ -91,8 +91,8 @@ def test_keys_typed_for_a_list_choose_in_it_as_a_list_does(live_server, page):
     while not held:
         page.wait_for_timeout(20)
     held[0].continue_()
-    expect(page.locator("#log-account #id_platform")).to_have_value(str(cast.platform.pk))
-    expect(page.locator("#log-account #id_platform")).to_be_focused()
+    expect(page.locator("#log-account-platform")).to_have_value(str(cast.platform.pk))
+    expect(page.locator("#log-account-platform")).to_be_focused()
     page.unroute("**/workspace/log/account/")
 
 
@@ -108,7 +108,7 @@ def test_a_form_that_does_not_come_gives_the_keys_back_and_comes_on_the_next_ope
     page.locator("#id_q").blur()
     page.keyboard.press("Escape")  # close the box; opening it again asks once more
     page.keyboard.press("u")
-    expect(page.locator("#log-url #id_url")).to_be_focused()
+    expect(page.locator("#log-url-url")).to_be_focused()
 
 
 def test_invalid_entry_is_marked_and_nothing_typed_is_lost(live_server, page):
@@ -116,12 +116,12 @@ def test_invalid_entry_is_marked_and_nothing_typed_is_lost(live_server, page):
     open_workspace(page, live_server, cast, cast.de)
     page.keyboard.press("l")
     page.keyboard.type("ftp://files.example/x")
-    page.fill("#log-url #id_note", "seen in the chat")
+    page.fill("#log-url-note", "seen in the chat")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-url .errorlist")).to_contain_text("is not http or https")
-    expect(page.locator("#log-url #id_url")).to_have_value("ftp://files.example/x")
-    expect(page.locator("#log-url #id_note")).to_have_value("seen in the chat")
-    expect(page.locator("#log-url #id_url")).to_be_focused()
+    expect(page.locator("#log-url-url")).to_have_value("ftp://files.example/x")
+    expect(page.locator("#log-url-note")).to_have_value("seen in the chat")
+    expect(page.locator("#log-url-url")).to_be_focused()
     assert not DetectedUrl.objects.exists()
 
 
@@ -171,8 +171,8 @@ def test_case_with_suspect_victim_and_evidence_and_sharing_it(live_server, page,
     open_workspace(page, live_server, cast, cast.de)
     page.keyboard.press("c")
     page.keyboard.type("Escort adverts with one handler")
-    page.select_option("#log-case #id_exploitation_type", "sexual")
-    page.focus("#log-case #id_title")
+    page.select_option("#log-case-exploitation_type", "sexual")
+    page.focus("#log-case-title")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-case .saved")).to_contain_text("Saved: case")
     case = Case.objects.get()
@@ -180,14 +180,14 @@ def test_case_with_suspect_victim_and_evidence_and_sharing_it(live_server, page,
     page.keyboard.press("Escape")
     page.keyboard.press("s")
     page.keyboard.type("Dima")
-    page.fill("#log-suspect #id_case", case.reference)
+    page.fill("#log-suspect-case", case.reference)
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-suspect .saved")).to_contain_text("Saved: suspect Dima")
 
     page.keyboard.press("Escape")
     page.keyboard.press("v")
-    page.select_option("#log-victim #id_age_band", "18-24")
-    page.fill("#log-victim #id_case", case.reference)
+    page.select_option("#log-victim-age_band", "18-24")
+    page.fill("#log-victim-case", case.reference)
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-victim .saved")).to_contain_text("Saved: possible victim")
     assert Suspect.objects.get().case == case and PossibleVictim.objects.get().case == case
@@ -235,19 +235,19 @@ def test_half_typed_entry_survives_an_expired_session(live_server, page):
     open_workspace(page, live_server, cast, cast.de)
     page.keyboard.press("s")
     page.keyboard.type("Vadim the recruiter")
-    page.fill("#log-suspect #id_notes", "Phone +49 151 2345678 in every advert")
+    page.fill("#log-suspect-notes", "Phone +49 151 2345678 in every advert")
     page.context.clear_cookies(name="sessionid")  # the session expires while the analyst types
-    page.focus("#log-suspect #id_alias")
+    page.focus("#log-suspect-alias")
     page.keyboard.press("Control+Enter")
     page.wait_for_url("**/login/**")
     complete_login(page, cast.de)
     page.wait_for_url(f"**{workspace_path(cast)}")
     expect(page.locator("#log-suspect-box")).to_have_attribute("open", "")
-    expect(page.locator("#log-suspect #id_alias")).to_have_value("Vadim the recruiter")
-    expect(page.locator("#log-suspect #id_notes")).to_have_value("Phone +49 151 2345678 in every advert")
+    expect(page.locator("#log-suspect-alias")).to_have_value("Vadim the recruiter")
+    expect(page.locator("#log-suspect-notes")).to_have_value("Phone +49 151 2345678 in every advert")
     expect(page.locator("#log-suspect .draft-note")).to_be_visible()
     assert not Suspect.objects.exists()
-    page.focus("#log-suspect #id_alias")
+    page.focus("#log-suspect-alias")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#log-suspect .saved")).to_contain_text("Saved: suspect Vadim the recruiter")
     assert Suspect.objects.get().notes == "Phone +49 151 2345678 in every advert"
@@ -255,8 +255,8 @@ def test_half_typed_entry_survives_an_expired_session(live_server, page):
     page.reload()
     expect(page.locator("#log-suspect-box")).not_to_have_attribute("open", "")
     page.keyboard.press("s")
-    expect(page.locator("#log-suspect #id_alias")).to_be_focused()
-    expect(page.locator("#log-suspect #id_alias")).to_have_value("")
+    expect(page.locator("#log-suspect-alias")).to_be_focused()
+    expect(page.locator("#log-suspect-alias")).to_have_value("")
     expect(page.locator("#log-suspect .draft-note")).to_have_count(0)
 
 
@@ -269,8 +269,8 @@ def test_logging_out_forgets_what_was_typed(live_server, page):
     page.wait_for_url("**/login/**")
     log_in(page, live_server, cast.de, workspace_path(cast))
     page.keyboard.press("s")
-    expect(page.locator("#log-suspect #id_alias")).to_be_focused()
-    expect(page.locator("#log-suspect #id_alias")).to_have_value("")
+    expect(page.locator("#log-suspect-alias")).to_be_focused()
+    expect(page.locator("#log-suspect-alias")).to_have_value("")
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('actionday:draft:')).length") == 0
 
 

@@ -30,8 +30,8 @@ def test_the_team_refers_opens_an_investigation_and_closes_its_case_and_the_time
     html = page(client, cast, case)
     timeline = html[html.index('id="timeline"'):]
     assert "Staatsanwaltschaft Berlin" in html[:html.index('id="timeline"')]  # on the case, not in the trail
-    for words in ("case open → referred", "case referred → investigation_opened",
-                  "case investigation_opened → closed (Investigation concluded)"):
+    for words in ("case open → referred", "case referred → investigation opened",  # people's words (issue 16)
+                  "case investigation opened → closed (Investigation concluded)"):
         assert words in timeline
     assert 'id="case-moves"' not in html  # a closed case has no move left
 

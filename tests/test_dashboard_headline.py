@@ -49,7 +49,7 @@ def test_the_coordinator_sets_the_headline_in_order_and_it_is_audited(client, ca
     event = AuditEvent.objects.filter(object_type="operations.operation").latest("seq")
     assert event.actor == cast.coordinator and event.action == "alter"
     assert event.operation_id == cast.operation.pk
-    assert event.summary == "headline figures: urls, victims, countries"
+    assert event.summary == "headline figures: URLs, potential victims, countries"  # in people's words
 
 
 def test_moving_adding_and_removing_post_the_whole_new_order(client, cast):
@@ -58,7 +58,7 @@ def test_moving_adding_and_removing_post_the_whole_new_order(client, cast):
     page = client.get(reverse("dashboard", args=[cast.operation.code])).content.decode()
     # The "move down" form of the first entry carries the order with the two swapped.
     assert re.search(r'value="victims">\s*<input type="hidden" name="figure" value="urls"><button type="submit" '
-                     r'aria-label="Move “URLs related to human trafficking detected” down"', page)
+                     r'aria-label="Move “URLs” down"', page)
     post(client, cast, ["victims", "urls"], add="experts")
     cast.operation.refresh_from_db()
     assert cast.operation.headline_figures == ["victims", "urls", "experts"]

@@ -87,15 +87,16 @@ def test_per_country_and_focus_tag_tables_list_the_teams(coordinator, cast):
     snapshot_compile(operation=cast.operation)
     partial = get(coordinator, "dashboard_live", cast)
     germany = re.search(r'<tr data-team="DE"><th scope="row">Germany</th>(.*?)</tr>', partial).group(1)
-    # experts 0, monitored 1, checked 0, with indications 0, URLs 1, accounts 1, persons 2, victims 1, ...
-    assert re.findall(r">(\d+)<", germany)[:8] == ["0", "1", "0", "0", "1", "1", "2", "1"]
+    # URLs 1, accounts 1, victims 1, minors 0, perpetrators 1, entities 2 (accounts + suspects; the check
+    # is only planned), platforms checked 0, persons 2, locations 0, phone numbers 0, experts 0, monitored 1
+    assert re.findall(r">(\d+)<", germany)[:12] == ["1", "1", "1", "0", "1", "2", "0", "2", "0", "0", "0", "1"]
 
 
 def test_recent_activity_says_what_happened_without_personal_data(coordinator, cast):
     family = cast.family_of(cast.de)
     audit.record(actor=cast.coordinator, action="consult", obj=family["victim"], summary="victim record viewed")
     activity = get(coordinator, "dashboard_activity", cast)
-    assert "case opened" in activity and "suspect logged" in activity and "URL logged" in activity
+    assert "Case opened" in activity and "Suspect logged" in activity and "URL logged" in activity
     assert "victim record viewed" not in activity  # consultations are for auditors
     for personal in ("Dima", family["victim"].code, "escortguide", cast.de.username):
         assert personal not in activity

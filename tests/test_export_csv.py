@@ -63,7 +63,7 @@ def test_an_export_is_recorded_as_a_disclosure(cast):
     export(cast.de, "url")
     event = AuditEvent.objects.filter(action="disclose").latest("seq")
     assert (event.actor, event.object_type) == (cast.de, "findings.detectedurl")
-    assert event.summary == "urls exported as CSV"
+    assert event.summary == "URLs exported as CSV"
 
 
 def test_an_export_of_persons_is_a_disclosure_naming_each_record_with_the_reason(cast):

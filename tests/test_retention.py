@@ -129,7 +129,8 @@ def test_the_erasure_is_one_audited_event_with_counts_and_no_erased_data(cast, e
     assert (event.actor, event.actor_name, event.operation_id) == (None, "system", cast.operation.pk)
     assert event.summary == (
         "personal data erased after the retention period — cases: 2, suspects: 2, possible victims: 2, URLs: 2, "
-        f"social accounts: 2, evidence files: 6, page captures: 0, selectors: {selectors}, cross-border hits: 1, "
+        f"social accounts: 2, locations: 0, evidence files: 6, page captures: 0, selectors: {selectors}, "
+        "cross-border hits: 1, "
         "reports: 2, platform check notes: 2"
     )
     assert "730 days" in event.justification

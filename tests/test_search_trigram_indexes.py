@@ -5,7 +5,7 @@ has to read a whole table. (On a million URLs, a search of the whole feed went f
 import pytest
 from django.db import connection, transaction
 
-from findings.models import Case, DetectedUrl, PossibleVictim, SocialAccount, Suspect
+from findings.models import Case, DetectedUrl, Location, PossibleVictim, SocialAccount, Suspect
 from findings.workspace import _search
 
 pytestmark = [
@@ -19,6 +19,7 @@ SEARCHES = [
     (SocialAccount, "account", "@Sweet_Lea", {"findings_account_handle_trgm", "findings_account_display_trgm"}),
     (Suspect, "suspect", "big boss", {"findings_suspect_alias_trgm"}),
     (Case, "case", "farm jobs", {"findings_case_title_trgm"}),
+    (Location, "location", "Oranienburger Straße", {"findings_location_key_trgm"}),  # migration findings/0008
 ]
 
 

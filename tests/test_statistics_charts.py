@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, String, UserNode
 
 from reports import charts
 
@@ -108,3 +108,61 @@ def test_a_long_operation_draws_at_most_two_weeks_of_hours():
     series = charts.hour_series(figures(), starts_at=START, ends_at=long_end)
     assert len(series) == charts.MAX_HOURS
     assert series[-1][0] == long_end
+
+
+def strings_of(drawing) -> list[str]:
+    """Every text the drawing prints, labels and bar values included."""
+    found = []
+
+    def walk(node):
+        while isinstance(node, UserNode):  # widgets hand out their shapes when asked
+            node = node.provideNode()
+        if isinstance(node, String):
+            found.append(node.text)
+        for child in getattr(node, "contents", []):
+            walk(child)
+
+    walk(drawing)
+    return found
+
+
+def test_the_activity_chart_counts_hours_over_a_day_days_over_a_week_and_weeks_beyond():
+    timeline = [{"hour": "2026-11-23T09:00:00+00:00", "findings": 5},
+                {"hour": "2026-11-25T12:00:00+00:00", "findings": 2}]
+    unit, _ = charts.activity_series(figures(timeline=timeline[:1]), starts_at=START, ends_at=END)
+    assert unit == "hour"
+    unit, days = charts.activity_series(figures(timeline=timeline), starts_at=START,
+                                        ends_at=START + dt.timedelta(days=4))
+    assert unit == "day" and [(d.day, n) for d, n in days] == [(23, 5), (24, 0), (25, 2), (26, 0), (27, 0)]
+    unit, weeks = charts.activity_series(figures(timeline=timeline), starts_at=START,
+                                         ends_at=START + dt.timedelta(days=40))
+    assert unit == "week" and weeks[0] == (dt.datetime(2026, 11, 23, tzinfo=dt.UTC), 7)  # weeks from Monday
+    assert all(week.weekday() == 0 for week, _ in weeks)
+
+
+def test_periods_are_labelled_with_their_dates_and_bars_with_their_numbers():
+    hourly = strings_of(charts.activity_chart(figures(), starts_at=START, ends_at=END))
+    assert hourly[hourly.index("08h") + 1] == "23 Nov"  # the first hour with its date under it
+    assert "5" in hourly and "2" in hourly  # the bars' values
+    daily = strings_of(charts.activity_chart(figures(), starts_at=START, ends_at=START + dt.timedelta(days=4)))
+    assert "Findings logged per day (UTC)" in daily and daily[daily.index("Mon") + 1] == "23 Nov"
+    progress = strings_of(charts.checks_progress_chart(figures()))
+    assert "10" in progress and "1" in progress  # each team's total at the end of its bar
+    categories = strings_of(charts.platforms_by_category_chart(figures()))
+    assert {"3", "2", "1"} <= set(categories)
+
+
+@pytest.mark.parametrize("largest, top", [(7, 8), (10, 10), (27, 30), (1, 1), (0, 1)])
+def test_the_value_axis_ends_on_a_grid_line_at_or_above_the_tallest_bar(largest, top):
+    timeline = [{"hour": "2026-11-23T09:00:00+00:00", "findings": largest}] if largest else []
+    drawing = charts.activity_chart(figures(timeline=timeline), starts_at=START, ends_at=END)
+    chart = next(node for node in drawing.contents if hasattr(node, "valueAxis"))
+    assert chart.valueAxis.valueMax == top and top % chart.valueAxis.valueStep == 0
+
+
+def test_a_lone_bar_keeps_its_date_and_is_not_as_wide_as_the_chart():
+    lone = figures(timeline=[{"hour": "2025-05-01T16:00:00+00:00", "findings": 9}])
+    drawing = charts.activity_chart(lone, starts_at=START, ends_at=END)
+    chart = next(node for node in drawing.contents if hasattr(node, "valueAxis"))
+    assert chart.categoryAxis.categoryNames == ["16h\n01 May"]
+    assert chart.width <= charts.MAX_BAR

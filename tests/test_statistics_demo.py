@@ -3,7 +3,9 @@
 Worked out by hand from demo/seeding.py: 16 platforms on the four teams' checklists (the
 escort directory checked by DE and FR counts once), 10 of them finished, 7 with indications;
 9 URL rows of which one (the Berlin advert) was logged by DE and FR; 8 victims, one of them a
-minor; 4 suspects; 4 cases, 2 referred (DE's, and RO's which went on to an investigation).
+minor; 4 suspects; 4 cases, 2 referred (DE's, and RO's which went on to an investigation);
+4 location rows of which two are the same Berlin flat spelt two ways; 3 phone numbers, one each in
+DE's suspect notes, FR's and RO's location notes.
 """
 
 import json
@@ -31,6 +33,9 @@ DEMO_TOTALS = {
     "urls": 8,
     "social_accounts": 2,
     "persons_checked": 6,  # 2 accounts + 4 suspects
+    "locations": 3,  # the Berlin flat (DE and FR, spelt differently), Paris, Timișoara
+    "phone_numbers": 3,
+    "entities_checked": 22,  # 10 platforms + 6 persons and usernames + 3 locations + 3 phone numbers
     "victims": 8,
     "minor_victims": 1,
     "perpetrators": 4,

@@ -74,8 +74,8 @@ def test_a_case_is_referred_then_investigated_then_closed(cast):
     case = findings.case_close(user=cast.de, case=case, reason="no_indication")
     assert case.status == "closed" and case.referred_to == "Staatsanwaltschaft Berlin"
     assert [summary for _, summary in events_about(case)] == [
-        "case opened", "case open → referred",
-        "case referred → investigation_opened", "case investigation_opened → closed (No indication of trafficking)",
+        "case opened", "case open → referred", "case referred → investigation opened",
+        "case investigation opened → closed (No indication of trafficking)",
     ]
 
 

@@ -24,7 +24,7 @@ def test_case_page_shows_what_is_linked_grades_handling_and_timeline(client, cas
     for text in (family["suspect"].alias, family["victim"].code, f"@{cast.de.username}_b",
                  f"hxxps://escortguide[.]example/{cast.de.username}", family["evidence"].sha256,
                  "H3 — other restrictions", "Not before the hearing", "<strong>B2</strong>",
-                 "case opened", "changed handling_code", "URL logged"):
+                 "case opened", "changed handling code", "URL logged"):
         assert text in html, text
 
 

@@ -22,6 +22,7 @@ def kind_label(kind: str) -> str:
         "account": "Account",
         "suspect": "Suspect",
         "victim": "Possible victim",
+        "location": "Location",
         "case": "Case",
     }.get(kind, kind)
 
@@ -30,13 +31,13 @@ def kind_label(kind: str) -> str:
 def kind_noun(kind: str) -> str:
     """The kind as it reads inside a sentence: "Save possible victim"."""
     return {"url": "URL", "account": "account", "suspect": "suspect", "victim": "possible victim",
-            "case": "case"}.get(kind, kind)
+            "location": "location", "case": "case"}.get(kind, kind)
 
 
 @register.filter
 def shortcut_key(kind: str) -> str:
     """The key that opens the log form of a kind (static/js/workspace.js)."""
-    return {"url": "u", "account": "a", "suspect": "s", "victim": "v", "case": "c"}.get(kind, "")
+    return {"url": "u", "account": "a", "suspect": "s", "victim": "v", "location": "p", "case": "c"}.get(kind, "")
 
 
 @register.filter

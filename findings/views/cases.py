@@ -34,6 +34,7 @@ def render_case_page(request, desk, case, evidence_form=None, share_form=None, s
     context.update(
         victims_particulars=bool(justified),
         suspects=seen.suspects, victims=seen.victims, urls=seen.urls, accounts=seen.accounts, evidence=seen.evidence,
+        locations=seen.locations,
         focus_tags=seen.focus_tags, shares=shares, timeline=newest_first,
         timeline_older=seen.events_total - len(newest_first),
         evidence_form=evidence_form or EvidenceForm(user=user, operation=desk.operation),

@@ -28,6 +28,8 @@ from .duplicates import link_context
 from .workspace import FINDINGS_CHANGED, describe, finding_url
 
 _EVIDENCE_FIELD = {"suspect": "suspect", "victim": "victim", "url": "url", "account": "account", "case": "case"}
+# Evidence is attached to a location's case, not to the location itself.
+_WITHOUT_EVIDENCE = {"location"}
 
 
 def finding_or_404(request, desk, kind, pk):
@@ -69,6 +71,8 @@ def actions_context(request, desk, kind, record):
 
 
 def evidence_of(request, kind, record):
+    if kind in _WITHOUT_EVIDENCE:
+        return None
     return (Evidence.objects.visible_to(request.user).filter(**{_EVIDENCE_FIELD[kind]: record})
             .select_related("captured_by").order_by("-captured_at"))
 
@@ -161,7 +165,7 @@ def _after_action(request, desk, kind, record, error=""):
 @login_required_keep_form
 @require_POST
 def finding_link(request, code, kind, pk):
-    """Hang a suspect, victim, URL or account off a case (button, or a typed reference), or unlink it."""
+    """Hang a suspect, victim, URL, account or location off a case (button, or a typed reference), or unlink it."""
     desk = desk_for(request, code)
     if kind == "case":
         raise Http404("A case is not linked to a case.")

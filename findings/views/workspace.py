@@ -61,7 +61,7 @@ def workspace(request, code):
     if desk.can_log:
         # The forms themselves come when their box is opened (htmx): building and rendering five
         # forms that are mostly left closed was a fifth of the page's time.
-        context["log_kinds"] = ("url", "account", "suspect", "victim", "case")
+        context["log_kinds"] = ("url", "account", "suspect", "victim", "location", "case")
         context["linkable_cases"] = linkable_cases(user=request.user, operation=desk.operation,
                                                    membership=desk.membership)
     return render(request, "findings/workspace.html", context)
@@ -97,6 +97,9 @@ def _log(kind, form, *, user, operation):
         return services.victim_log(user=user, operation=operation, case=data["case"],
                                    nationality=data["nationality"], sex=data["sex"], age_band=data["age_band"],
                                    is_minor=data["is_minor"], notes=data["notes"]), True
+    if kind == "location":
+        return services.location_log(user=user, operation=operation, address=data["address"], city=data["city"],
+                                     country=data["country"], case=data["case"], note=data["note"])
     tags = data.pop("focus_tags", [])
     title, exploitation_type = data.pop("title"), data.pop("exploitation_type")
     return services.case_create(user=user, operation=operation, title=title,
@@ -158,7 +161,7 @@ def saved_redirect(url: str, form_key: str):
 
 def kind_name(kind) -> str:
     return {"url": "URL", "account": "account", "suspect": "suspect", "victim": "possible victim",
-            "case": "case"}[kind]
+            "location": "location", "case": "case"}[kind]
 
 
 def _render_log(request, context):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from audit.models import AuditEvent
 from evidence.capturing import captures_of
 from evidence.models import Capture
 from findings.case_reader import CaseAsSeen, read_case
@@ -36,8 +35,6 @@ from .common import (
 from .people import People, person, team_label
 from .style import FONT, FONT_MONO, ZEBRA, fmt_time, para
 from .tables import data_table, facts_table, list_table, wrap_text
-
-ACTION_LABELS = dict(AuditEvent.Action.choices)
 
 
 class CaseNotVisible(Exception):
@@ -94,11 +91,12 @@ def build(doc, *, meta: ReportMeta, data: dict) -> None:
     story += _victims(4, data.victims, data.same_person)
     story += _urls(5, data.urls)
     story += _accounts(6, data.accounts)
-    story += _indicators(7, data)
-    story += _evidence(8, data.evidence, people)
-    story += captures_section(9, data.captures, {e.pk: f"E{i}" for i, e in enumerate(data.evidence, start=1)})
-    story += _shares(10, data.shares, people)
-    story += _timeline_section(11, data, people)
+    story += _locations(7, data.locations)
+    story += _indicators(8, data)
+    story += _evidence(9, data.evidence, people)
+    story += captures_section(10, data.captures, {e.pk: f"E{i}" for i, e in enumerate(data.evidence, start=1)})
+    story += _shares(11, data.shares, people)
+    story += _timeline_section(12, data, people)
     story += closing_block(meta)
     doc.render(story)
 
@@ -202,6 +200,19 @@ def _accounts(number, accounts) -> list:
     return [*out, list_table(["Platform", "Handle", "Display name", "Note", "Team, logged"], rows, widths)]
 
 
+def _locations(number, locations) -> list:
+    out = section(number, f"Locations ({len(locations)})")
+    if not locations:
+        return [*out, empty("No location is recorded on this case.")]
+    rows = [
+        [f"Location {n}", p.address or "—", p.city or "—", p.get_country_display() or "—", p.note or "—",
+         f"{p.team}, {fmt_time(p.created_at)[5:16]}"]
+        for n, p in enumerate(locations, start=1)
+    ]
+    widths = [20, 45, 28, 25, 42, 26]
+    return [*out, list_table(["Record", "Address", "City", "Country", "Note", "Team, logged"], rows, widths)]
+
+
 def _indicators(number, data) -> list:
     out = section(number, "Indicators observed")
     on_urls = Counter(i for u in data.urls for i in u.indicators.all())
@@ -289,11 +300,11 @@ def _timeline_section(number, data, people) -> list:
             str(e.seq) if e.seq else "(pending)",
             fmt_time(e.at)[:19],
             names[e.actor_id],
-            ACTION_LABELS.get(e.action, e.action),
+            e.what[:1].upper() + e.what[1:],
             e.record,
             e.summary,
         ])
-    widths = [11, 33, 31, 19, 32, 48]
+    widths = [11, 31, 29, 27, 30, 46]
     return [*out, Spacer(1, 2), list_table(["Seq.", "Time (UTC)", "Who", "Action", "Record", "What"], rows, widths,
                                            numeric=(0,))]
 

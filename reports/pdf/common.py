@@ -7,12 +7,14 @@ once the whole document is laid out (``_NumberedCanvas``), which is how "of Y" i
 """
 
 import datetime as dt
+import io
 import time
 from dataclasses import dataclass, field
 from functools import partial
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
@@ -121,6 +123,15 @@ def _banner_restrictions(handling: Handling) -> str:
     return "Restrictions: " + joined
 
 
+FOOTER_TOP = 16 * mm  # the baseline of the footer's first line
+
+
+def _fitting_size(texts: list[str], font: str, size: float, width: float) -> float:
+    """The largest size up to ``size`` at which the texts fit side by side in ``width``."""
+    natural = sum(pdfmetrics.stringWidth(text, font, size) for text in texts)
+    return size if natural <= width else max(5.5, size * width / natural)
+
+
 class _Furniture:
     """Draws the header banner and the footer of one page."""
 
@@ -145,7 +156,7 @@ class _Furniture:
     def top_reserved(self) -> float:
         return 10 * mm + self.banner_h + 9 * mm
 
-    bottom_reserved = 22 * mm
+    bottom_reserved = FOOTER_TOP + 9 * mm
 
     def draw(self, canvas: Canvas, page: int, total: int) -> None:
         meta = self.meta
@@ -160,38 +171,41 @@ class _Furniture:
         if self.restrictions:
             y -= 1 * mm + self.restr_h
             self.restrictions.drawOn(canvas, MARGIN_X + 3 * mm, y)
-        # Running head: who made it, what it is.
+        # Running head: who made it, what it is (the scope once, when it is the operation itself).
         head_y = top - self.banner_h - 5 * mm
         canvas.setFillColor(NAVY)
-        canvas.setFont(FONT_BOLD, 8.5)
-        canvas.drawString(MARGIN_X, head_y, f"ActionDay · Operation {meta.operation_code}")
-        canvas.drawRightString(width - MARGIN_X, head_y, f"{meta.kind_label} · {meta.scope}")
+        left = f"ActionDay · {meta.kind_label}"
+        right = f"Operation {meta.operation_code}" if meta.scope == meta.operation_code else meta.scope
+        size = _fitting_size([left, right], FONT_BOLD, 8.5, BODY_WIDTH - 8 * mm)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(MARGIN_X, head_y, left)
+        canvas.drawRightString(width - MARGIN_X, head_y, right)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN_X, head_y - 2 * mm, width - MARGIN_X, head_y - 2 * mm)
 
-        # Footer: operation, generation time, handling code, page X of Y; the last page adds the id.
-        foot_y = 14 * mm
+        # Footer, three lines so that a 40-character operation code never meets the rest: the
+        # handling code and the page; the operation and the generation time; the report identifier.
+        foot_y = FOOTER_TOP
         canvas.line(MARGIN_X, foot_y + 4 * mm, width - MARGIN_X, foot_y + 4 * mm)
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(INK)
-        generated = fmt_time(meta.generated_at)
-        canvas.drawString(MARGIN_X, foot_y, f"Operation {meta.operation_code} · generated {generated}")
         canvas.setFont(FONT_BOLD, 8)
         canvas.setFillColor(self.colour)
-        canvas.drawCentredString(width / 2 + 12 * mm, foot_y, f"Handling code {meta.handling.code}")
+        canvas.drawString(MARGIN_X, foot_y, f"Handling code {meta.handling.code}")
         canvas.setFillColor(INK)
         canvas.drawRightString(width - MARGIN_X, foot_y, f"Page {page} of {total}")
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(MARGIN_X, foot_y - 4 * mm,
+                          f"Operation {meta.operation_code} · generated {fmt_time(meta.generated_at)}")
         canvas.setFont(FONT, 7)
         canvas.setFillColor(MUTED)
         if page == total:
             canvas.drawString(
-                MARGIN_X, foot_y - 4 * mm,
+                MARGIN_X, foot_y - 8 * mm,
                 f"Last page. Report identifier {meta.report_id} — its SHA-256 is recorded in ActionDay, "
                 "not in this file.",
             )
         else:
-            canvas.drawString(MARGIN_X, foot_y - 4 * mm, f"Report identifier {meta.report_id}")
+            canvas.drawString(MARGIN_X, foot_y - 8 * mm, f"Report identifier {meta.report_id}")
         canvas.restoreState()
 
 
@@ -248,6 +262,17 @@ class ReportDocument(BaseDocTemplate):
     def afterPage(self):  # noqa: N802 - reportlab's name
         if self.on_page:
             self.on_page(self.page)
+
+    def afterFlowable(self, flowable):  # noqa: N802 - reportlab's name
+        if getattr(self, "frame", None) is not None:
+            self.last_position = (self.page, self.frame._y)
+
+    @property
+    def last_page_fill(self) -> float:
+        """How much of the last page's body the text fills (0 to 1), once rendered."""
+        page, y = getattr(self, "last_position", (0, 0))
+        frame = self.pageTemplate.frames[0]
+        return (frame._y1 + frame._height - y) / frame._height
 
     def render(self, flowables) -> None:
         self.build(flowables, canvasmaker=partial(_NumberedCanvas, furniture=self.furniture))
@@ -329,3 +354,31 @@ class Progress:
         self.last = now
         share = min(1.0, page / self.expected)
         self.callback(int(self.start + (self.end - self.start) * share))
+
+
+# A last page filled less than this is balanced by starting a closing section on a new page.
+LAST_PAGE_MIN_FILL = 0.3
+
+
+def balanced_story(meta: ReportMeta, make_story, sections: list) -> list:
+    """``make_story(break_before)``, with a page break before one of the last ``sections`` when that keeps
+    the last page from being nearly empty (a lone closing block) without adding a page.
+
+    Each try lays the whole report out once more in memory: a summary is a few pages.
+    """
+    story = make_story(None)
+    pages, fill = _trial(meta, story)
+    if pages < 2 or fill >= LAST_PAGE_MIN_FILL:
+        return make_story(None)
+    for name in reversed(sections):
+        candidate = make_story(name)
+        tried_pages, tried_fill = _trial(meta, candidate)
+        if tried_pages <= pages and tried_fill >= LAST_PAGE_MIN_FILL:
+            return make_story(name)
+    return make_story(None)
+
+
+def _trial(meta: ReportMeta, story) -> tuple[int, float]:
+    doc = ReportDocument(io.BytesIO(), meta=meta)
+    doc.render(story)
+    return doc.page, doc.last_page_fill

@@ -96,6 +96,7 @@ STYLES = {
     "cell": _style("cell", fontSize=8, leading=10),
     "cell_bold": _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10),
     "headline": _style("headline", fontSize=12, leading=16, spaceAfter=3, leftIndent=10),
+    "press": _style("press", fontSize=9.5, leading=13.5, spaceAfter=4),
     "empty": _style("empty", textColor=MUTED, spaceAfter=4),
 }
 

@@ -35,8 +35,10 @@ def facts_table(facts: list[tuple[str, str]], *, label_width: float = 45 * mm) -
 
 
 @functools.lru_cache(maxsize=4096)  # platform names, people, dates: the same cells come back thousands of times
-def wrap_text(text: str, width: float, *, font: str = FONT, size: float = 7.5, max_lines: int = 0) -> str:
-    """Break ``text`` into lines that fit ``width`` points, breaking long words (URLs) anywhere.
+def wrap_text(text: str, width: float, *, font: str = FONT, size: float = 7.5, max_lines: int = 0,
+              break_words: bool = True) -> str:
+    """Break ``text`` into lines that fit ``width`` points, breaking long words (URLs) anywhere — or,
+    with ``break_words=False``, at spaces only (a word wider than the line gets a line of its own).
 
     Table cells holding plain strings with newlines are far cheaper for reportlab than Paragraphs,
     which matters for a case file with thousands of URLs.
@@ -57,7 +59,7 @@ def wrap_text(text: str, width: float, *, font: str = FONT, size: float = 7.5, m
             lines.append(line)
             line = ""
         # A word longer than the line (a URL, a hash) is cut where it reaches the edge.
-        while width_of(word, font, size) > width:
+        while break_words and width_of(word, font, size) > width:
             low, high = 1, len(word) - 1  # the longest prefix that fits (at least one character)
             while low < high:
                 middle = (low + high + 1) // 2
@@ -77,18 +79,58 @@ def wrap_text(text: str, width: float, *, font: str = FONT, size: float = 7.5, m
 
 
 CELL_PADDING = 4.5  # top + bottom
+SIDE_PADDING = 6  # left + right of a data_table cell
+
+
+def widest_word(text: str, *, font: str = FONT, size: float = 7.5) -> float:
+    """The width of the longest word of ``text``: the narrowest a column may be without breaking it."""
+    words = str(text).split()
+    return max((pdfmetrics.stringWidth(word, font, size) for word in words), default=0.0)
+
+
+def column_minimums(headers: list, rows: list[list], *, size: float = 7.5) -> list[float]:
+    """Per column, the width under which a word of its header or of one of its cells would break."""
+    minimums = []
+    for column, header in enumerate(headers):
+        need = widest_word(header, font=FONT_BOLD, size=size) if isinstance(header, str) else 0.0
+        for row in rows:
+            if isinstance(row[column], str):
+                need = max(need, widest_word(row[column], size=size))
+        minimums.append(need + SIDE_PADDING + 0.5)
+    return minimums
+
+
+def fit_widths(preferred: list[float], minimums: list[float], total: float) -> list[float]:
+    """Widths in the proportions of ``preferred`` that add up to ``total``, none under its minimum.
+
+    When the minimums alone exceed ``total`` they are returned as they are (the table is too wide:
+    the caller splits it, or lets long words break).
+    """
+    if sum(minimums) >= total:
+        return list(minimums)
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(preferred)) if i not in fixed]
+        room = total - sum(fixed.values())
+        scale = room / sum(preferred[i] for i in free)
+        short = [i for i in free if preferred[i] * scale < minimums[i]]
+        if not short:
+            return [fixed.get(i, preferred[i] * scale) for i in range(len(preferred))]
+        for i in short:
+            fixed[i] = minimums[i]
 
 
 def data_table(headers: list[str], rows: list[list], widths: list[float], *, mono: tuple[int, ...] = (),
-               numeric: tuple[int, ...] = (), size: float = 7.5) -> Table:
+               numeric: tuple[int, ...] = (), size: float = 7.5, total: float = BODY_WIDTH) -> Table:
     """A list table: bold header repeated on every page, thin rules, zebra rows.
 
-    Cells are plain strings (use ``wrap_text`` for long ones) or flowables.
+    Cells are plain strings (use ``wrap_text`` for long ones) or flowables. ``widths`` are the
+    proportions of the columns; each column is made at least as wide as the longest word of its
+    header and its cells, and headers wrap at spaces only, so no word is broken.
     """
-    scale = BODY_WIDTH / sum(widths)
-    widths = [w * scale for w in widths]
+    widths = fit_widths(widths, column_minimums(headers, rows, size=size), total)
     headers = [
-        wrap_text(h, w - 6, font=FONT_BOLD, size=size) if isinstance(h, str) else h
+        wrap_text(h, w - SIDE_PADDING, font=FONT_BOLD, size=size, break_words=False) if isinstance(h, str) else h
         for h, w in zip(headers, widths, strict=True)
     ]
     # Row heights given up front: reportlab would otherwise measure every remaining row again at each

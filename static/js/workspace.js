@@ -20,7 +20,7 @@
 (function () {
   "use strict";
 
-  var KIND_KEYS = { u: "url", a: "account", s: "suspect", v: "victim", c: "case" };
+  var KIND_KEYS = { u: "url", a: "account", s: "suspect", v: "victim", p: "location", c: "case" };
   var DRAFT_PREFIX = "actionday:draft:";
   var LAST_KIND = "actionday:last-log-kind";
   var SKIPPED_TYPES = ["file", "password", "submit", "button", "reset", "hidden"];
