@@ -185,6 +185,8 @@ def _collect(scope: Scope, *, user, cases, urls, accounts, suspects, case_detail
     rows = Selector.objects.filter(
         Q(case__in=cases.values("pk"), suspect=None, victim=None, url=None, account=None)
         | Q(url__in=urls.values("pk")) | Q(account__in=accounts.values("pk")) | Q(suspect__in=suspects.values("pk"))
+    ).exclude(  # a street address an advert points to may be where a possible victim is: it stays here
+        kind=Selector.Kind.LOCATION
     ).values_list("kind", "value", "team", "case_id", "url_id", "created_at")
     url_rows = urls.values_list("url", "team", "case_id", "pk", "created_at")
     url_indicators = defaultdict(set)

@@ -124,3 +124,18 @@ def test_what_went_out_comes_back_exact_as_a_partners_watch_list(cast, odd_case,
     sent = set(Selector.objects.filter(case=odd_case).values_list("value", flat=True))
     assert WALLETS | HANDLES <= returned
     assert sent == returned
+
+
+def test_a_street_address_logged_on_a_case_stays_out_of_both_formats(cast):
+    case = cast.case_of(cast.de, title="Flat above the bakery")
+    findings.location_log(user=cast.de, operation=cast.operation, address="Hauptstraße 12", city="Kehl",
+                          country="DE", case=case)
+    assert Selector.objects.filter(case=case, kind=Selector.Kind.LOCATION).exists()
+    client = api_as(cast.de)
+    for name in ("case-stix", "case-misp"):
+        text = client.get(url(name, case.pk)).content.decode()
+        assert "Hauptstra" not in text and "Kehl" not in text, name
+    assert_valid(client.get(url("case-stix", case.pk)).content.decode())
+    operation = api_as(cast.coordinator).get(url("operation-stix", cast.operation.pk)).content.decode()
+    assert_valid(operation)
+    assert "Hauptstra" not in operation
