@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from findings.models import Hit
 from findings.selector_rows import FINDING_TYPES
 from operations.access import membership_by_code
+from operations.desk import error_messages
 from operations.models import Membership
 
 from . import services as hit_services
@@ -113,7 +114,7 @@ def share(request, code, pk):
     try:
         hit_services.hit_share(user=request.user, hit=hit)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         other = hit.team_b if hit_services.side_of(hit, request.user) == "a" else hit.team_a
         messages.success(request, f"Your case is now shared with team {other}.")
@@ -127,7 +128,7 @@ def decline(request, code, pk):
     try:
         hit_services.hit_decline(user=request.user, hit=hit, reason=request.POST.get("reason", ""))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, "You declined to share; the other team and the coordinators see your reason.")
     return _back(request, code)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditEvent
 from audit.words import capitalised, record_noun
 from operations.countries import country_name
+from operations.desk import error_messages
 from operations.models import Operation
 from platforms.models import Platform
 
@@ -115,7 +116,7 @@ def dashboard_headline(request, code):
     try:
         headline_set(user=request.user, operation=operation, keys=keys)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, "Published headline saved.")
     return redirect(reverse("dashboard", args=[operation.code]) + "#headline")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from operations.desk import error_messages
 from operations.models import Operation
 
 from ..press import SHORT_LABELS, press_number, short_label
@@ -55,7 +56,7 @@ def press_draft(request, code):
     try:
         press_paragraph_draft(user=request.user, operation=operation)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, "Press paragraph drafted from the headline figures: read it and edit it below.")
     return _back(operation)
@@ -68,7 +69,7 @@ def press_edit(request, code):
     try:
         press_paragraph_edit(user=request.user, operation=operation, text=request.POST.get("text", ""))
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.success(request, "Press paragraph saved.")
     return _back(operation)
