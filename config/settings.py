@@ -154,7 +154,7 @@ TEMPLATES = [
 
 # Widgets rendered with Django's own Jinja2 widget templates: the same HTML at half the CPU of the
 # Django template engine, which rendered each <option> as a template of its own (docs/operations.md).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+FORM_RENDERER = "config.forms.FormRenderer"  # Jinja2 widget templates; selects written out
 
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}

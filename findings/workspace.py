@@ -9,11 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import IntegerField, Prefetch, Q, Value
+from django.db.models import IntegerField, Q, Value
 from django.utils import timezone
 
 from identifiers.canonical import InvalidUrl, canonical_url, refang
 from identifiers.places import location_key
+from operations.access import visibility_rule_parts
 from operations.models import Membership
 
 from .models import Case, DetectedUrl, Location, PossibleVictim, SocialAccount, Suspect
@@ -114,8 +115,8 @@ class Row:
         return self.record.created_at
 
     @property
-    def indicators(self) -> list:
-        return getattr(self.record, "indicators_shown", [])
+    def indicator_names(self) -> list[str]:
+        return getattr(self.record, "indicator_names", [])
 
     @property
     def cursor(self) -> Cursor:
@@ -200,11 +201,24 @@ def _narrowed(qs, kind: str, *, filters: Filters, membership: Membership, cursor
 def _newest(*, user, operation, filters: Filters, membership: Membership, cursor: Cursor | None, count: int):
     """The (time, kind, id) of the ``count`` newest rows the user may see, all kinds merged, in one query.
 
-    The access rule is read in its parts (``visible_to_in_parts``: the user's own team, the cases
+    The access rule is read in its parts (``visibility_rule_parts``: the user's own team, the cases
     shared with it, the operations they coordinate...), each part of each kind as its own
     newest-first subquery with its own LIMIT. PostgreSQL walks one index per part and stops
     after ``count`` rows; the OR of the parts would make it skip every other team's rows instead.
+
+    On PostgreSQL the query is written out here (``_newest_sql``) unless there is a search: built
+    through the ORM, its nine subqueries cost more Python than everything else of the list
+    (docs/operations.md, "Where a page's time goes"). Both ways read the same parts of the rule
+    and give the same rows; tests/test_workspace_feed_sql.py compares them role by role.
     """
+    if not filters.q and connections[KINDS["url"].objects.db].vendor == "postgresql":
+        return _newest_sql(user=user, operation=operation, filters=filters, membership=membership, cursor=cursor,
+                           count=count)
+    return _newest_orm(user=user, operation=operation, filters=filters, membership=membership, cursor=cursor,
+                       count=count)
+
+
+def _newest_orm(*, user, operation, filters: Filters, membership: Membership, cursor: Cursor | None, count: int):
     heads = []
     for kind in filters.kinds():
         for part in KINDS[kind].objects.in_operation(operation).visible_to_in_parts(user):
@@ -226,16 +240,80 @@ def _newest(*, user, operation, filters: Filters, membership: Membership, cursor
     return [(created_at, KIND_OF_RANK[rank], pk) for created_at, rank, pk in newest]
 
 
+def _newest_sql(*, user, operation, filters: Filters, membership: Membership, cursor: Cursor | None, count: int):
+    """``_newest_orm`` without a search, as one written-out UNION (PostgreSQL): the same parts, filters
+    and cursor, condition by condition (``_narrowed`` and ``Cursor.older_than`` are the ORM's)."""
+    heads, params = [], []
+    for kind in filters.kinds():
+        model = KINDS[kind]
+        meta = model._meta
+        case_column = meta.pk.column if model.case_path == "pk" else model.case_path
+        narrowing, narrowing_params = ["operation_id = %s"], [operation.pk]
+        if filters.team == "mine":
+            narrowing.append("team = %s")
+            narrowing_params.append(membership.team)
+        elif filters.team == "others":
+            narrowing.append("team <> %s")
+            narrowing_params.append(membership.team)
+        elif filters.team:
+            narrowing.append("team = %s")
+            narrowing_params.append(filters.team)
+        if filters.since in _SINCE:
+            narrowing.append("created_at >= %s")
+            narrowing_params.append(timezone.now() - _SINCE[filters.since])
+        if filters.platform is not None:
+            narrowing.append("platform_id = %s")
+            narrowing_params.append(filters.platform.pk)
+        if filters.indicator is not None:
+            field = meta.get_field("indicators")
+            through = field.remote_field.through._meta.db_table
+            narrowing.append(f"EXISTS (SELECT 1 FROM {through} WHERE {through}.{field.m2m_column_name()} = "
+                             f"{meta.db_table}.{meta.pk.column} AND {through}.{field.m2m_reverse_name()} = %s)")
+            narrowing_params.append(filters.indicator.pk)
+        if cursor is not None:
+            rank, mine = _RANK[kind], _RANK[cursor.kind]
+            if rank < mine:
+                narrowing.append("created_at < %s")
+                narrowing_params.append(cursor.created_at)
+            elif rank > mine:
+                narrowing.append("created_at <= %s")
+                narrowing_params.append(cursor.created_at)
+            else:
+                narrowing.append("(created_at < %s OR (created_at = %s AND id < %s))")
+                narrowing_params += [cursor.created_at, cursor.created_at, cursor.pk]
+        for part in visibility_rule_parts(model, user):
+            condition, condition_params = part.sql(case_column)
+            heads.append(f"(SELECT created_at, {_RANK[kind]} AS rank, {meta.pk.column} AS pk FROM {meta.db_table} "
+                         f"WHERE {condition} AND {' AND '.join(narrowing)} "
+                         f"ORDER BY created_at DESC, {meta.pk.column} DESC LIMIT %s)")
+            params += [*condition_params, *narrowing_params, count]
+    if not heads:
+        return []
+    # UNION, not UNION ALL: a row seen for two reasons is listed once.
+    sql = f"SELECT * FROM ({' UNION '.join(heads)}) AS newest ORDER BY 1 DESC, 2 ASC, 3 DESC LIMIT %s"
+    with connections[KINDS["url"].objects.db].cursor() as db:
+        db.execute(sql, [*params, count])
+        return [(created_at, KIND_OF_RANK[rank], pk) for created_at, rank, pk in db.fetchall()]
+
+
 def _records(kind: str, pks):
     """The records of one kind, by id, with what their table cells show. The ids come from
     ``_newest``, which read them through the access rule."""
-    qs = KINDS[kind].objects.filter(pk__in=pks)
+    model = KINDS[kind]
+    qs = model.objects.filter(pk__in=pks)
     if kind in _WITH_PLATFORM:
         qs = qs.select_related("platform")
+    records = {record.pk: record for record in qs}
     if kind in _WITH_INDICATORS:
-        # A plain list on the record: the list shows them for every row, without a manager per row.
-        qs = qs.prefetch_related(Prefetch("indicators", to_attr="indicators_shown"))
-    return {record.pk: record for record in qs}
+        # The names, a plain list on each record, from one query over the link table: the list shows
+        # them for every row (a prefetch of the indicators cost a millisecond more per page).
+        for record in records.values():
+            record.indicator_names = []
+        own = f"{model._meta.model_name}_id"
+        links = model.indicators.through.objects.filter(**{f"{own}__in": pks})
+        for record_id, name in links.order_by("indicator__name").values_list(own, "indicator__name"):
+            records[record_id].indicator_names.append(name)
+    return records
 
 
 def workspace_feed(*, user, operation, membership: Membership, filters: Filters, cursor: Cursor | None = None,

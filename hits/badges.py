@@ -14,7 +14,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils.html import format_html
 
-from findings.models import Hit, awaiting_answer
+from findings.models import Hit, Selector, awaiting_answer
 from findings.selector_rows import FINDING_TYPES, finding_type
 from operations.access import membership_in
 from operations.models import Membership
@@ -44,15 +44,19 @@ def _badges(request, operation_id) -> _Badges:
     page = "hits:board" if membership.role == Membership.Role.COORDINATOR else "hits:inbox"
     badges.page = reverse(page, args=[membership.operation.code])
     # A finding's selectors carry its operation, so its hits involve that operation on one side.
-    hits = Hit.objects.visible_to(request.user).in_operation(operation_id).annotate(
+    hits = list(Hit.objects.visible_to(request.user).in_operation(operation_id).annotate(
         awaiting=ExpressionWrapper(awaiting_answer(membership.team), output_field=BooleanField())
-    )
-    sides = [f"selector_{side}__{name}_id" for side in ("a", "b") for name in _SIDES]
-    for *selectors, awaiting in hits.values_list(*sides, "awaiting"):
-        keys = set()  # a hit counts once per finding, even when both of its sides hang off one case
-        for side in (selectors[:len(_SIDES)], selectors[len(_SIDES):]):
-            keys.update((name, pk) for name, pk in zip(_SIDES, side, strict=True) if pk)
-        badges.counts.update(keys)
+    ).values_list("selector_a_id", "selector_b_id", "awaiting"))
+    if not hits:  # most pages of most operations: no second query
+        return badges
+    # The findings of both sides, in a second query only when there are hits: joined into the first,
+    # the twelve columns cost every page a few milliseconds of query building.
+    findings_of = {pk: {(name, finding) for name, finding in zip(_SIDES, ids, strict=True) if finding}
+                   for pk, *ids in Selector.objects.filter(pk__in={s for a, b, _ in hits for s in (a, b)})
+                   .values_list("pk", *(f"{name}_id" for name in _SIDES))}
+    for selector_a, selector_b, awaiting in hits:
+        # A hit counts once per finding, even when both of its sides hang off one case.
+        badges.counts.update(findings_of.get(selector_a, set()) | findings_of.get(selector_b, set()))
         badges.awaiting += bool(awaiting)
     return badges
 

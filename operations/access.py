@@ -119,8 +119,35 @@ def cases_shared_with_user(user, model, operation_ids) -> list[int]:
     ))
 
 
-def visibility_parts(model, user) -> list[Q]:
-    """The rule for ``model`` as a list of conditions; a row is visible if it meets any of them.
+@dataclass(frozen=True)
+class Part:
+    """One reason to see a row: it is in one of ``operation_ids`` and, when given, of ``team`` or
+    hanging off one of the cases ``case_ids`` (none: every row of those operations)."""
+
+    operation_ids: frozenset
+    team: str | None = None
+    case_ids: tuple | None = None
+
+    def q(self, case_path) -> Q:
+        if self.team is not None:
+            return Q(operation_id__in=self.operation_ids, team=self.team)
+        if self.case_ids is not None:
+            return Q(operation_id__in=self.operation_ids, **{f"{case_path}__in": self.case_ids})
+        return Q(operation_id__in=self.operation_ids)
+
+    def sql(self, case_column: str | None) -> tuple[str, list]:
+        """The same condition as SQL on the model's table, for the one hand-written read of the
+        workspace list (findings/workspace.py, ``_newest_sql``); a test checks that both agree."""
+        if self.team is not None:
+            return "operation_id = ANY(%s) AND team = %s", [sorted(self.operation_ids), self.team]
+        if self.case_ids is not None:
+            return f"operation_id = ANY(%s) AND {case_column} = ANY(%s)", [sorted(self.operation_ids),
+                                                                           list(self.case_ids)]
+        return "operation_id = ANY(%s)", [sorted(self.operation_ids)]
+
+
+def visibility_rule_parts(model, user) -> list[Part]:
+    """The rule for ``model`` as a list of parts; a row is visible if it meets any of them.
 
     Each part is one reason to see a row (coordinating the operation, being of the row's team,
     a share with the team or with the prosecutor). ``visibility_filter`` is their OR; the
@@ -133,21 +160,26 @@ def visibility_parts(model, user) -> list[Q]:
     case_path = model.case_path  # "pk" for Case, "case_id" for what hangs off a case, None otherwise
     parts = []
     if reach.coordinated:
-        parts.append(Q(operation_id__in=reach.coordinated))
+        parts.append(Part(frozenset(reach.coordinated)))
     if reach.analyst_ops_by_team and model.shared_with_operation:
-        parts.append(Q(operation_id__in=reach.analyst_ops))  # their own team's records are among them
+        parts.append(Part(frozenset(reach.analyst_ops)))  # their own team's records are among them
     else:
         for team, operation_ids in reach.analyst_ops_by_team.items():
-            parts.append(Q(operation_id__in=operation_ids, team=team))
+            parts.append(Part(frozenset(operation_ids), team=team))
             if case_path:
                 shared = cases_shared_with_team(user, model, team, operation_ids)
                 if shared:
-                    parts.append(Q(operation_id__in=operation_ids, **{f"{case_path}__in": shared}))
+                    parts.append(Part(frozenset(operation_ids), case_ids=tuple(shared)))
     if reach.prosecuted and case_path:
         shared = cases_shared_with_user(user, model, reach.prosecuted)
         if shared:
-            parts.append(Q(operation_id__in=reach.prosecuted, **{f"{case_path}__in": shared}))
+            parts.append(Part(frozenset(reach.prosecuted), case_ids=tuple(shared)))
     return parts
+
+
+def visibility_parts(model, user) -> list[Q]:
+    """``visibility_rule_parts`` as Q objects, one per part."""
+    return [part.q(model.case_path) for part in visibility_rule_parts(model, user)]
 
 
 def visibility_filter(model, user) -> Q:

@@ -87,4 +87,4 @@ def test_a_page_full_of_badges_costs_the_same_queries_as_one(cast, hits):
     suspects = list(hits["german"].suspects.all())
     many_html, many = render_badges(fresh(), suspects)
     assert one_html.count("hit-badge") == 1 and many_html.count("hit-badge") == 9
-    assert one == many == 2  # the user's memberships, and the hits
+    assert one == many == 3  # the user's memberships, the hits, and the findings of their two sides

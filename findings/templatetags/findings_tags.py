@@ -1,6 +1,7 @@
 """Showing findings safely: URLs only ever defanged, never as a link."""
 
 from django import template
+from django.utils.html import format_html_join
 
 from identifiers.canonical import defang as _defang
 from identifiers.canonical import refang
@@ -56,3 +57,10 @@ def imports_for(operation, user) -> bool:
     """True when ``user`` may import findings into ``operation`` (the import/export page shows
     everyone else, prosecutors and read-only operations, its exports only)."""
     return bool(user) and user.is_authenticated and may_log_in(user, operation)
+
+
+@register.filter
+def case_options(cases) -> str:
+    """The ``<option>``s of the linkable cases' datalist, written in one go: a hundred options through
+    the template cost two milliseconds of every workspace page."""
+    return format_html_join("", '<option value="{}">{}</option>', ((c.reference, c.short_title) for c in cases))
