@@ -1,6 +1,7 @@
 """Showing findings safely: URLs only ever defanged, never as a link."""
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from identifiers.canonical import defang as _defang
@@ -64,3 +65,11 @@ def case_options(cases) -> str:
     """The ``<option>``s of the linkable cases' datalist, written in one go: a hundred options through
     the template cost two milliseconds of every workspace page."""
     return format_html_join("", '<option value="{}">{}</option>', ((c.reference, c.short_title) for c in cases))
+
+
+@register.filter
+def history_time(value) -> str:
+    """``{{ value|date:"j M Y H:i:s" }}`` ("7 Dec 2026 14:05:09", in the site's time zone) at a tenth of
+    its cost: a case page prints a hundred of them."""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b %Y %H:%M:%S}"
