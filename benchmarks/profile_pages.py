@@ -112,12 +112,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--times-only", action="store_true",
+                        help="only the medians, no profile: to compare two code versions run one after the other")
     args = parser.parse_args(argv)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = analyst()
     for name, request in pages(client).items():
         timed(request, 10)  # warm: connections, caches, compiled templates
         times, cpu = timed(request, args.requests)
+        if args.times_only:
+            print(f"{name}: median {statistics.median(times):.1f} ms, CPU median {statistics.median(cpu):.1f} ms")
+            continue
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):
