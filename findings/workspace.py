@@ -80,6 +80,16 @@ class Cursor:
             return Q(created_at__lte=self.created_at)
         return Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk)
 
+    def older_than_sql(self, kind: str, *, pk_column: str) -> tuple[str, list]:
+        """``older_than`` as SQL, for the list's written-out query (``_newest_sql``)."""
+        rank, mine = _RANK[kind], _RANK[self.kind]
+        if rank < mine:
+            return "created_at < %s", [self.created_at]
+        if rank > mine:
+            return "created_at <= %s", [self.created_at]
+        return f"(created_at < %s OR (created_at = %s AND {pk_column} < %s))", [self.created_at, self.created_at,
+                                                                               self.pk]
+
 
 @dataclass
 class Filters:
@@ -242,7 +252,7 @@ def _newest_orm(*, user, operation, filters: Filters, membership: Membership, cu
 
 def _newest_sql(*, user, operation, filters: Filters, membership: Membership, cursor: Cursor | None, count: int):
     """``_newest_orm`` without a search, as one written-out UNION (PostgreSQL): the same parts, filters
-    and cursor, condition by condition (``_narrowed`` and ``Cursor.older_than`` are the ORM's)."""
+    and cursor, condition by condition (``_narrowed`` is the ORM's; the cursor's twin sits beside it in ``Cursor``)."""
     heads, params = [], []
     for kind in filters.kinds():
         model = KINDS[kind]
@@ -271,16 +281,9 @@ def _newest_sql(*, user, operation, filters: Filters, membership: Membership, cu
                              f"{meta.db_table}.{meta.pk.column} AND {through}.{field.m2m_reverse_name()} = %s)")
             narrowing_params.append(filters.indicator.pk)
         if cursor is not None:
-            rank, mine = _RANK[kind], _RANK[cursor.kind]
-            if rank < mine:
-                narrowing.append("created_at < %s")
-                narrowing_params.append(cursor.created_at)
-            elif rank > mine:
-                narrowing.append("created_at <= %s")
-                narrowing_params.append(cursor.created_at)
-            else:
-                narrowing.append("(created_at < %s OR (created_at = %s AND id < %s))")
-                narrowing_params += [cursor.created_at, cursor.created_at, cursor.pk]
+            condition, condition_params = cursor.older_than_sql(kind, pk_column=meta.pk.column)
+            narrowing.append(condition)
+            narrowing_params += condition_params
         for part in visibility_rule_parts(model, user):
             condition, condition_params = part.sql(case_column)
             heads.append(f"(SELECT created_at, {_RANK[kind]} AS rank, {meta.pk.column} AS pk FROM {meta.db_table} "
